@@ -1,0 +1,93 @@
+public import Foundation
+import Crypto
+import HTTPServer
+import Infobip
+public import Logging
+public import Postgres
+import Synchronization
+
+/// One WabaRouter instance: database pool, migrations, HTTP server and its routes.
+///
+/// Instances are stateless: any number of them can share one PostgreSQL database behind a load
+/// balancer, and Infobip's webhooks may reach any of them.
+public final class Application: Sendable {
+    public let configuration: Configuration
+    public let pool: PostgresPool
+    private let logger: Logger
+    private let server: HTTPServer
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = PostgresPool(
+            configuration: PostgresConfiguration(
+                connectionString: configuration.databaseURL,
+                poolSize: configuration.databasePoolSize
+            ),
+            logger: logger.relabeled("wabarouter.postgres")
+        )
+        let infobip = InfobipClient(
+            timeout: configuration.infobipTimeout,
+            logger: logger.relabeled("wabarouter.infobip")
+        )
+        let api = API(
+            pool: pool,
+            secretKey: configuration.secretKey,
+            dispatcher: MessageDispatcher(
+                pool: pool,
+                infobip: infobip,
+                secretKey: configuration.secretKey,
+                notifyURL: configuration.notifyURL
+            ),
+            templates: TemplateService(
+                pool: pool,
+                infobip: infobip,
+                secretKey: configuration.secretKey
+            ),
+            reports: ReportProcessor(pool: pool),
+            logger: logger.relabeled("wabarouter.http")
+        )
+        self.server = HTTPServer(
+            configuration: HTTPServer.Configuration(
+                host: configuration.host,
+                port: configuration.port
+            ),
+            logger: logger.relabeled("wabarouter.http"),
+            handler: { request in await api.handle(request) }
+        )
+    }
+
+    /// The port the HTTP server listens on; valid after ``start()``.
+    public var port: Int { server.port }
+
+    /// Applies pending migrations and starts serving.
+    public func start() async throws {
+        logger.info(
+            "wabarouter starting",
+            ["port": String(configuration.port), "publicUrl": configuration.publicURL]
+        )
+        let directory = configuration.migrationsDirectory ?? Migrator.defaultDirectory()
+        let applied = try await Migrator(directory: directory, logger: logger).migrate(pool: pool)
+        logger.info("migrations checked", ["applied": applied.map(String.init).joined(separator: ",")])
+        try server.start()
+        logger.info("wabarouter started", ["port": String(server.port)])
+    }
+
+    /// Creates a tenant and returns its new API key, which is stored only as a hash.
+    public func createTenant(name: String) async throws -> (id: UUID, apiKey: String) {
+        let token = APIToken.generate()
+        let tenant = try await pool.withConnection { connection in
+            try TenantStore.insert(connection, name: name, apiKeyHash: APIToken.hash(token))
+        }
+        logger.info("tenant created", ["tenantId": tenant.id.uuidString.lowercased()])
+        return (tenant.id, token)
+    }
+
+    /// Stops serving, lets requests in flight finish, and closes the database pool.
+    public func stop() async {
+        logger.info("wabarouter stopping")
+        await server.stop()
+        await pool.shutdown()
+        logger.info("wabarouter stopped")
+    }
+}

@@ -1,0 +1,40 @@
+public import Foundation
+public import HTTPServer
+public import Logging
+
+/// One request as a route handler sees it.
+public struct RequestContext: Sendable {
+    public var request: HTTPRequest
+    /// Values of the `:name` segments of the matched route.
+    public var parameters: [String: String]
+    /// The caller's id, taken from `X-Request-Id` when it is sent, generated otherwise.
+    public var requestID: String
+    /// Carries the request id; handlers add their own ids to it.
+    public var logger: Logger
+
+    /// A path parameter parsed as a UUID.
+    ///
+    /// - Throws: a 404 ``Problem`` when the segment is not a UUID, since no such resource can
+    ///   exist.
+    func uuidParameter(_ name: String, resource: String) throws(Problem) -> UUID {
+        let text = parameters[name] ?? ""
+        guard let id = UUID(uuidString: text) else {
+            throw Problem.notFound(resource, id: text)
+        }
+        return id
+    }
+
+    /// The body as a JSON object, after checking its media type.
+    func jsonBody() throws(Problem) -> JSONObjectReader {
+        let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else {
+            throw Problem(
+                .unsupportedMediaType,
+                status: 415,
+                title: "Unsupported media type",
+                detail: "The request body must be JSON. Send Content-Type: application/json."
+            )
+        }
+        return try JSONObjectReader(JSONValue.parse(request.body))
+    }
+}

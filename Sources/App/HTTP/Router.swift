@@ -1,0 +1,51 @@
+/// Matches a request's method and path to a handler, and extracts path parameters.
+///
+/// Patterns are written like `/wabas/:id/senders`: a segment starting with `:` matches any one
+/// segment and is handed to the handler under that name.
+struct Router<Handler: Sendable>: Sendable {
+    private struct Route: Sendable {
+        var method: String
+        var segments: [String]
+        var handler: Handler
+    }
+
+    private var routes: [Route] = []
+
+    mutating func add(_ method: String, _ pattern: String, _ handler: Handler) {
+        let segments = pattern.split(separator: "/").map(String.init)
+        routes.append(Route(method: method, segments: segments, handler: handler))
+    }
+
+    enum Match {
+        case found(Handler, parameters: [String: String])
+        /// The path exists with other methods, listed for the `Allow` header.
+        case methodNotAllowed([String])
+        case notFound
+    }
+
+    func match(method: String, path: String) -> Match {
+        let segments = path.split(separator: "/").map(String.init)
+        var allowed: [String] = []
+        for route in routes {
+            guard let parameters = Self.parameters(route.segments, segments) else { continue }
+            if route.method == method {
+                return .found(route.handler, parameters: parameters)
+            }
+            allowed.append(route.method)
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
+    }
+
+    private static func parameters(_ pattern: [String], _ path: [String]) -> [String: String]? {
+        guard pattern.count == path.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (expected, actual) in zip(pattern, path) {
+            if expected.hasPrefix(":") {
+                parameters[String(expected.dropFirst())] = actual
+            } else if expected != actual {
+                return nil
+            }
+        }
+        return parameters
+    }
+}

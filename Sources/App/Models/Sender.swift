@@ -1,0 +1,17 @@
+import Domain
+import Foundation
+
+/// A WhatsApp number of a WABA, as stored.
+struct Sender: Sendable, Equatable, Encodable {
+    var id: UUID
+    var wabaId: UUID
+    /// E.164 digits with the country code, without `+`.
+    var number: String
+    var status: SenderStatus
+    var quality: Quality
+    /// 0 to 100; ``quality`` follows it.
+    var score: Int
+    var lastUsedAt: Date?
+    var createdAt: Date
+    var updatedAt: Date
+}

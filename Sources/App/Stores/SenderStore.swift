@@ -1,0 +1,151 @@
+import Domain
+import Foundation
+import Postgres
+
+/// SQL for senders, including the reservation that picks the sender of each send.
+enum SenderStore {
+    private static let columns = """
+        id, waba_id, number, status, quality, score, last_used_at, created_at, updated_at
+        """
+
+    static func insert(_ connection: PostgresConnection, _ sender: Sender) throws {
+        try connection.execute(
+            """
+            INSERT INTO senders (id, waba_id, number, status, quality, score, created_at,
+                                 updated_at)
+            VALUES (\(sender.id), \(sender.wabaId), \(sender.number), \(sender.status.rawValue),
+                    \(sender.quality.rawValue), \(sender.score), \(sender.createdAt),
+                    \(sender.updatedAt))
+            """
+        )
+    }
+
+    static func list(_ connection: PostgresConnection, wabaID: UUID) throws -> [Sender] {
+        let rows = try connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT \(columns) FROM senders WHERE waba_id = $1
+                    ORDER BY quality_rank DESC, last_used_at ASC NULLS FIRST, id
+                    """,
+                binds: [wabaID]
+            )
+        )
+        return try rows.map(sender(from:))
+    }
+
+    static func find(_ connection: PostgresConnection, id: UUID, wabaID: UUID) throws -> Sender? {
+        let rows = try connection.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(columns) FROM senders WHERE id = $1 AND waba_id = $2",
+                binds: [id, wabaID]
+            )
+        )
+        return try rows.first.map(sender(from:))
+    }
+
+    /// Writes a sender's status, quality and score.
+    static func update(_ connection: PostgresConnection, _ sender: Sender) throws -> Sender {
+        let rows = try connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE senders SET status = $1, quality = $2, score = $3, updated_at = now()
+                    WHERE id = $4 RETURNING \(columns)
+                    """,
+                binds: [sender.status.rawValue, sender.quality.rawValue, sender.score, sender.id]
+            )
+        )
+        return try Self.sender(from: rows[0])
+    }
+
+    /// Picks the sender for one send and marks it used, in the caller's transaction.
+    ///
+    /// Only ACTIVE senders of the WABA are candidates, minus those already tried for this
+    /// message. The best quality rank comes first, then the sender used longest ago, never-used
+    /// senders before all others. `FOR UPDATE SKIP LOCKED` makes a concurrent send, on this or
+    /// another instance, skip a sender that is being reserved and take the next one, so
+    /// simultaneous sends spread over the senders instead of queueing on one row.
+    static func reserve(
+        _ connection: PostgresConnection,
+        wabaID: UUID,
+        excluding excluded: [UUID]
+    ) throws -> Sender? {
+        let rows = try connection.query(
+            """
+            WITH candidate AS (
+                SELECT id FROM senders
+                WHERE waba_id = \(wabaID) AND status = 'ACTIVE'
+                  AND NOT (id = ANY (\(excluded)::uuid[]))
+                ORDER BY quality_rank DESC, last_used_at ASC NULLS FIRST, id
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE senders SET last_used_at = clock_timestamp()
+            FROM candidate WHERE senders.id = candidate.id
+            RETURNING senders.*
+            """
+        )
+        return try rows.first.map(sender(from:))
+    }
+
+    /// Whether an ACTIVE sender outside `excluded` exists, locked or not.
+    static func hasActive(
+        _ connection: PostgresConnection,
+        wabaID: UUID,
+        excluding excluded: [UUID]
+    ) throws -> Bool {
+        let rows = try connection.query(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM senders
+                WHERE waba_id = \(wabaID) AND status = 'ACTIVE'
+                  AND NOT (id = ANY (\(excluded)::uuid[]))
+            ) AS found
+            """
+        )
+        return try rows[0].decode("found", as: Bool.self)
+    }
+
+    /// Applies one outcome to a sender's score and label, under a row lock so that concurrent
+    /// reports add up instead of overwriting each other.
+    @discardableResult
+    static func applyScoreChange(
+        _ connection: PostgresConnection,
+        senderID: UUID,
+        change: ScoreChange
+    ) throws -> Int? {
+        guard change.delta != 0 else { return nil }
+        let rows = try connection.query(
+            "SELECT score FROM senders WHERE id = \(senderID) FOR UPDATE"
+        )
+        guard let row = rows.first else { return nil }
+        let score = QualityScore.apply(change, to: try row.decode("score", as: Int.self))
+        try connection.execute(
+            """
+            UPDATE senders SET score = \(score), quality = \(Quality(score: score).rawValue),
+                               updated_at = now()
+            WHERE id = \(senderID)
+            """
+        )
+        return score
+    }
+
+    static func sender(from row: PostgresRow) throws -> Sender {
+        let status: String = try row.decode("status")
+        let quality: String = try row.decode("quality")
+        guard let status = SenderStatus(rawValue: status), let quality = Quality(rawValue: quality)
+        else {
+            preconditionFailure("sender row has status '\(status)' and quality '\(quality)'")
+        }
+        return Sender(
+            id: try row.decode("id"),
+            wabaId: try row.decode("waba_id"),
+            number: try row.decode("number"),
+            status: status,
+            quality: quality,
+            score: try row.decode("score"),
+            lastUsedAt: try row.decode("last_used_at", as: Date?.self),
+            createdAt: try row.decode("created_at"),
+            updatedAt: try row.decode("updated_at")
+        )
+    }
+}

@@ -1,0 +1,79 @@
+/// What a registered template expects from a send: its placeholders, header and buttons.
+///
+/// Built from the template's structure as Infobip stores it, so a send can be checked before
+/// Infobip is called.
+public struct TemplateStructure: Sendable, Equatable {
+    /// Number of `{{n}}` placeholders in the body.
+    public var bodyPlaceholderCount: Int
+    /// The header's kind, or `nil` when the template has no header.
+    public var header: HeaderKind?
+    /// Every button in registration order.
+    public var buttons: [ButtonKind]
+
+    public init(bodyPlaceholderCount: Int, header: HeaderKind? = nil, buttons: [ButtonKind] = []) {
+        self.bodyPlaceholderCount = bodyPlaceholderCount
+        self.header = header
+        self.buttons = buttons
+    }
+
+    /// Kinds of template header, after Infobip's `format` field.
+    public enum HeaderKind: Sendable, Equatable {
+        case text(hasPlaceholder: Bool)
+        case image
+        case video
+        case document
+        case location
+        /// A format WabaRouter does not send, kept as Infobip sent it. `GIF` is one: it needs
+        /// Infobip's Marketing Messages API.
+        case other(String)
+    }
+
+    /// Kinds of template button, after Infobip's `type` field.
+    public enum ButtonKind: Sendable, Equatable {
+        case quickReply
+        case staticURL
+        /// A URL button whose address ends in `{{1}}`, filled at send time.
+        case dynamicURL
+        case copyCode
+        case phoneNumber
+        case other(String)
+
+        /// The parameter kind a send gives this button, or `nil` when the button takes none.
+        var parameterKind: ButtonParameter.Kind? {
+            switch self {
+            case .quickReply: .quickReply
+            case .dynamicURL: .url
+            case .copyCode: .copyCode
+            case .staticURL, .phoneNumber, .other: nil
+            }
+        }
+    }
+
+    /// Counts the placeholders of a body text: the highest `{{n}}` that appears.
+    ///
+    /// Meta requires placeholders numbered from 1 without gaps, so the highest number is the
+    /// number of values a send must give.
+    public static func placeholderCount(in text: String) -> Int {
+        var highest = 0
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.range(of: "}}") else { break }
+            let inner = rest[..<close.lowerBound].trimmingWhitespace()
+            if let number = Int(inner), number > highest {
+                highest = number
+            }
+            rest = rest[close.upperBound...]
+        }
+        return highest
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingWhitespace() -> Substring {
+        var result = self
+        while result.first?.isWhitespace == true { result.removeFirst() }
+        while result.last?.isWhitespace == true { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,182 @@
+import CMicroHTTPD
+import Foundation
+
+extension DaemonContext {
+    /// Handles one access handler call: the request head, a body chunk, or the end of the
+    /// request.
+    ///
+    /// libmicrohttpd calls the access handler first when the head has arrived, then once per
+    /// body chunk, then with an empty chunk when the request is complete, and once more after
+    /// the connection is resumed. Every call returns without waiting for the handler task.
+    func handleAccess(
+        connection: OpaquePointer,
+        url: UnsafePointer<CChar>?,
+        method: UnsafePointer<CChar>?,
+        uploadData: UnsafePointer<CChar>?,
+        uploadDataSize: UnsafeMutablePointer<Int>,
+        requestSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        guard let slotValue = requestSlot.pointee else {
+            return beginRequest(
+                connection: connection,
+                url: url,
+                method: method,
+                requestSlot: requestSlot
+            )
+        }
+        let context = Unmanaged<RequestContext>.fromOpaque(slotValue).takeUnretainedValue()
+        let chunkSize = uploadDataSize.pointee
+        if chunkSize > 0 {
+            // The chunk counts as consumed in every case, so that libmicrohttpd never offers
+            // it again.
+            uploadDataSize.pointee = 0
+            let chunk = UnsafeRawBufferPointer(start: uploadData, count: chunkSize)
+            return receiveChunk(chunk, of: context)
+        }
+        return completeRequest(context)
+    }
+
+    /// Releases the request's state, which libmicrohttpd holds in `requestSlot`.
+    func completeRequestSlot(_ requestSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
+        guard let slotValue = requestSlot.pointee else { return }
+        requestSlot.pointee = nil
+        Unmanaged<RequestContext>.fromOpaque(slotValue).release()
+        requestCompleted()
+    }
+
+    private func beginRequest(
+        connection: OpaquePointer,
+        url: UnsafePointer<CChar>?,
+        method: UnsafePointer<CChar>?,
+        requestSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        var query: [String: String] = [:]
+        for (name, value) in readConnectionValues(connection, kind: .GET_ARGUMENT_KIND) {
+            query[name] = value
+        }
+        let context = RequestContext(
+            connection: ConnectionHandle(pointer: connection),
+            method: method.map { String(cString: $0) } ?? "",
+            path: url.map { String(cString: $0) } ?? "/",
+            query: query,
+            headers: HTTPHeaders(readConnectionValues(connection, kind: .HEADER_KIND)),
+            remoteAddress: LibraryInfo.clientAddress(of: connection)
+        )
+        requestSlot.pointee = Unmanaged.passRetained(context).toOpaque()
+        requestStarted()
+
+        guard let declared = context.headers["Content-Length"].flatMap(UInt64.init) else {
+            return .YES
+        }
+        if declared > UInt64(maxBodyBytes) {
+            // Queueing the 413 before the body arrives makes libmicrohttpd skip "100 Continue"
+            // and close the connection after the 413 instead of reading the body.
+            logBodyOverLimit(context)
+            context.setPhase(.rejected(responseQueued: true))
+            return queue(tooLargeResponse, on: connection)
+        }
+        // The reservation is capped because a client may declare a large body and send none.
+        context.reserveBody(bytes: min(Int(declared), Self.maxBodyReservation))
+        return .YES
+    }
+
+    private func receiveChunk(
+        _ chunk: UnsafeRawBufferPointer,
+        of context: RequestContext
+    ) -> MHD_Result {
+        switch context.phase {
+        case .receiving:
+            // A chunk over the limit is dropped. libmicrohttpd 0.9.75 rejects a response queued
+            // while the body is arriving (MHD_queue_response returns MHD_NO), so the 413 is
+            // queued at the end of the body, which is read but not stored.
+            context.appendBody(chunk, maxBytes: maxBodyBytes)
+            if case .rejected = context.phase {
+                logBodyOverLimit(context)
+            }
+            return .YES
+        case .rejected:
+            // A client that keeps sending is cut off without a response once it has sent
+            // twice the limit, so that a rejected upload cannot hold a connection forever.
+            let discarded = context.discardBody(bytes: chunk.count)
+            let (maxDiscarded, overflow) = maxBodyBytes.multipliedReportingOverflow(by: 2)
+            guard overflow || discarded <= maxDiscarded else {
+                logger.warning(
+                    "HTTP request body far over limit, closing connection",
+                    requestMetadata(context, ["discardedBytes": String(discarded)])
+                )
+                return .NO
+            }
+            return .YES
+        case .handling, .responseReady, .responded:
+            logger.error(
+                "HTTP body chunk arrived after the request ended",
+                requestMetadata(context)
+            )
+            return .NO
+        }
+    }
+
+    private func completeRequest(_ context: RequestContext) -> MHD_Result {
+        let connection = context.connection.pointer
+        switch context.phase {
+        case .receiving:
+            return suspendForHandler(context)
+        case .rejected(let responseQueued):
+            guard !responseQueued else { return .YES }
+            context.setPhase(.rejected(responseQueued: true))
+            return queue(tooLargeResponse, on: connection)
+        case .responseReady(let response):
+            context.setPhase(.responded)
+            return queue(response, on: connection)
+        case .handling, .responded:
+            // No call is expected in these phases, and there is nothing to queue.
+            return .YES
+        }
+    }
+
+    /// Suspends the connection and runs the handler in a task that resumes it when done.
+    private func suspendForHandler(_ context: RequestContext) -> MHD_Result {
+        let request = context.beginHandling()
+        guard beginSuspension(of: context) else {
+            context.setPhase(.responded)
+            return queue(Self.stoppingResponse, on: context.connection.pointer)
+        }
+        MHD_suspend_connection(context.connection.pointer)
+        endSuspension()
+        let handler = self.handler
+        Task {
+            let response = await handler(request)
+            self.handlerFinished(context, response: response)
+        }
+        return .YES
+    }
+
+    /// The maximum body storage, in bytes, reserved up front from a declared `Content-Length`.
+    static let maxBodyReservation = 1 << 20
+
+    private func logBodyOverLimit(_ context: RequestContext) {
+        logger.debug("HTTP request body over limit", requestMetadata(context))
+    }
+
+    private func requestMetadata(
+        _ context: RequestContext,
+        _ extra: [String: String] = [:]
+    ) -> [String: String] {
+        var metadata = [
+            "method": context.method,
+            "path": context.path,
+            "remoteAddress": context.remoteAddress ?? "unknown",
+            "maxBodyBytes": String(maxBodyBytes),
+        ]
+        metadata.merge(extra) { _, new in new }
+        return metadata
+    }
+
+    private var tooLargeResponse: HTTPResponse {
+        HTTPResponse(
+            status: 413,
+            headers: ["Content-Type": "text/plain; charset=utf-8"],
+            body: Data("The request body exceeds \(maxBodyBytes) bytes.\n".utf8)
+        )
+    }
+}

@@ -1,0 +1,44 @@
+extension HTTPServer {
+    /// Settings for one ``HTTPServer``.
+    public struct Configuration: Sendable {
+        /// The numeric IPv4 or IPv6 address to listen on. `0.0.0.0` listens on every IPv4
+        /// interface, `127.0.0.1` on loopback only, and an IPv6 address listens on IPv6 only.
+        public var host: String
+
+        /// The TCP port to listen on, from 0 to 65535. Port 0 lets the system pick a free port,
+        /// which ``HTTPServer/port`` returns after ``HTTPServer/start()``.
+        public var port: Int
+
+        /// The maximum request body size in bytes. Larger bodies get status 413.
+        public var maxBodyBytes: Int
+
+        /// How long a connection may stay idle, such as between keep-alive requests, before
+        /// the server closes it. It is rounded up to whole seconds, and zero disables the limit.
+        public var connectionTimeout: Duration
+
+        /// The number of libmicrohttpd threads that do socket I/O, at least 1.
+        public var threadCount: Int
+
+        /// Creates a configuration.
+        ///
+        /// - Parameters:
+        ///   - host: Numeric address to listen on, by default every IPv4 interface.
+        ///   - port: TCP port, by default 8080. Port 0 picks a free port.
+        ///   - maxBodyBytes: Maximum request body in bytes, by default 16 MiB.
+        ///   - connectionTimeout: Idle limit per connection, by default 30 seconds.
+        ///   - threadCount: Number of libmicrohttpd threads, by default 2.
+        public init(
+            host: String = "0.0.0.0",
+            port: Int = 8080,
+            maxBodyBytes: Int = 16 << 20,
+            connectionTimeout: Duration = .seconds(30),
+            threadCount: Int = 2
+        ) {
+            self.host = host
+            self.port = port
+            self.maxBodyBytes = maxBodyBytes
+            self.connectionTimeout = connectionTimeout
+            self.threadCount = threadCount
+        }
+    }
+}

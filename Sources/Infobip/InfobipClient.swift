@@ -1,0 +1,309 @@
+public import Foundation
+public import Logging
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// HTTP client for Infobip's WhatsApp API: template and text sends, and template management.
+///
+/// Each call takes the account's credentials, so one client serves every account. Calls
+/// return a `Result` and never throw. ``InfobipFailure`` separates a definite server response
+/// from an unknown outcome and from a request that was never sent. Request building and response
+/// interpretation are static functions that need no network.
+///
+/// Logging: request start and finish at debug level, every failure at info level, each with
+/// the endpoint path, the HTTP status and the message ids (at most
+/// ``maxLoggedMessageIds``). The API key and the `Authorization` header are never logged.
+public struct InfobipClient: Sendable {
+    /// Maximum time for one request, from sending until the whole response is read.
+    public let timeout: Duration
+
+    /// Maximum number of message ids written to one log record. The rest are only counted.
+    public static let maxLoggedMessageIds = 50
+
+    private let http: HTTPSession
+    private let logger: Logger
+
+    /// Creates a client with its own `URLSession` that keeps no cache or cookies and does not
+    /// follow redirects.
+    ///
+    /// - Parameters:
+    ///   - timeout: Maximum time per request, 10 seconds by default.
+    ///   - logger: Where request and failure records go.
+    public init(timeout: Duration = .seconds(10), logger: Logger) {
+        self.timeout = timeout
+        self.http = HTTPSession(timeout: timeout)
+        self.logger = logger
+    }
+
+    /// Sends template messages in one `POST /whatsapp/1/message/template`.
+    ///
+    /// Success means HTTP 2xx with a documented body, not that every message was accepted:
+    /// each returned entry carries its own status (group 1 `PENDING` when accepted, 5
+    /// `REJECTED` when refused), and the caller decides per entry. Entries are returned in
+    /// Infobip's order, so match them to messages by `messageId`.
+    ///
+    /// - Parameter bulkId: Our id for the whole request, up to 100 characters, or nil.
+    public func sendTemplates(
+        _ messages: [TemplateMessage],
+        bulkId: String?,
+        credentials: InfobipCredentials
+    ) async -> Result<[SentMessageInfo], InfobipFailure> {
+        let endpoint = InfobipEndpoint.sendTemplates
+        var context = logContext(endpoint, messageIds: messages.map(\.messageId))
+        if let bulkId {
+            context["bulkId"] = bulkId
+        }
+
+        let request: URLRequest
+        do {
+            request = try Self.makeSendRequest(
+                messages,
+                bulkId: bulkId,
+                credentials: credentials,
+                timeout: timeout
+            )
+        } catch {
+            return logged(.failure(.notSent(reason: error.description)), context)
+        }
+
+        let (outcome, metadata) = await perform(request, context: context)
+        let result = outcome.flatMap { response in
+            Self.interpretSend(
+                status: response.status,
+                headers: response.headers,
+                body: response.body
+            )
+        }
+        if case .success(let entries) = result {
+            logUnaccepted(entries, context: metadata)
+        }
+        return logged(result, metadata)
+    }
+
+    /// Sends one text message with `POST /whatsapp/1/message/text`.
+    ///
+    /// Infobip delivers text only inside the 24-hour window after the user's last message. The
+    /// returned entry's status shows whether Infobip accepted the message.
+    public func sendText(
+        _ message: TextMessage,
+        credentials: InfobipCredentials
+    ) async -> Result<SentMessageInfo, InfobipFailure> {
+        let context = logContext(.sendText, messageIds: [message.messageId])
+        let request: URLRequest
+        do {
+            request = try Self.makeSendTextRequest(
+                message,
+                credentials: credentials,
+                timeout: timeout
+            )
+        } catch {
+            return logged(.failure(.notSent(reason: error.description)), context)
+        }
+
+        let (outcome, metadata) = await perform(request, context: context)
+        let result = outcome.flatMap { response in
+            Self.interpretSendText(
+                status: response.status,
+                headers: response.headers,
+                body: response.body
+            )
+        }
+        return logged(result, metadata)
+    }
+
+    /// Creates a template with `POST /whatsapp/2/senders/{sender}/templates` and returns it as
+    /// Infobip stored it (HTTP 201).
+    ///
+    /// - Parameters:
+    ///   - sender: A sender number of the WhatsApp Business Account that will own the
+    ///     template. It is percent-encoded into the path.
+    ///   - body: A `TemplatePublicApiRequest` JSON object (`name`, `language`, `category`,
+    ///     `structure`), sent unchanged. A body that is not a JSON object is not sent.
+    public func createTemplate(
+        sender: String,
+        body: Data,
+        credentials: InfobipCredentials
+    ) async -> Result<InfobipTemplate, InfobipFailure> {
+        let endpoint = InfobipEndpoint.createTemplate(sender: sender)
+        let context = logContext(endpoint, sender: sender)
+        let isObject = (try? JSONDecoder().decode(JSONValue.self, from: body))?.isObject ?? false
+        guard isObject else {
+            let reason = "the template body is not a JSON object"
+            return logged(.failure(.notSent(reason: reason)), context)
+        }
+
+        let request = Self.makeRequest(
+            endpoint,
+            body: body,
+            credentials: credentials,
+            timeout: timeout
+        )
+        let (outcome, metadata) = await perform(request, context: context)
+        let result = outcome.flatMap { response in
+            Self.interpretCreateTemplate(
+                status: response.status,
+                headers: response.headers,
+                body: response.body
+            )
+        }
+        return logged(result, metadata)
+    }
+
+    /// Lists every template of the sender's WhatsApp Business Account with
+    /// `GET /whatsapp/2/senders/{sender}/templates`. Infobip does not page this list.
+    public func listTemplates(
+        sender: String,
+        credentials: InfobipCredentials
+    ) async -> Result<[InfobipTemplate], InfobipFailure> {
+        let endpoint = InfobipEndpoint.listTemplates(sender: sender)
+        let context = logContext(endpoint, sender: sender)
+        let request = Self.makeRequest(
+            endpoint,
+            body: nil,
+            credentials: credentials,
+            timeout: timeout
+        )
+        let (outcome, metadata) = await perform(request, context: context)
+        let result = outcome.flatMap { response in
+            Self.interpretListTemplates(
+                status: response.status,
+                headers: response.headers,
+                body: response.body
+            )
+        }
+        return logged(result, metadata)
+    }
+
+    /// Reads one page of the account-wide template search, `GET /whatsapp/1/templates`.
+    ///
+    /// - Parameters:
+    ///   - page: Zero-based page number.
+    ///   - size: Templates per page, which Infobip accepts from 1 to 100.
+    public func searchTemplates(
+        page: Int,
+        size: Int,
+        credentials: InfobipCredentials
+    ) async -> Result<InfobipTemplatePage, InfobipFailure> {
+        let endpoint = InfobipEndpoint.searchTemplates(page: page, size: size)
+        let context = logContext(endpoint)
+        let request = Self.makeRequest(
+            endpoint,
+            body: nil,
+            credentials: credentials,
+            timeout: timeout
+        )
+        let (outcome, metadata) = await perform(request, context: context)
+        let result = outcome.flatMap { response in
+            Self.interpretTemplatePage(
+                status: response.status,
+                headers: response.headers,
+                body: response.body
+            )
+        }
+        return logged(result, metadata)
+    }
+
+    // MARK: - Transport
+
+    private struct HTTPResponse {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+    }
+
+    /// Sends a request and returns the response, with the log context extended by the status
+    /// and duration, or by the transport error.
+    private func perform(
+        _ request: URLRequest,
+        context: [String: String]
+    ) async -> (Result<HTTPResponse, InfobipFailure>, [String: String]) {
+        logger.debug("Infobip request started", context)
+        let clock = ContinuousClock()
+        let start = clock.now
+
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await http.session.data(for: request)
+        } catch {
+            var metadata = context
+            metadata["error"] = String(describing: error)
+            if let urlError = error as? URLError {
+                metadata["urlErrorCode"] = String(urlError.code.rawValue)
+            }
+            return (.failure(.fromTransportError(error)), metadata)
+        }
+
+        guard let httpResponse = response as? HTTPURLResponse else {
+            let reason = "the response is not an HTTP response"
+            return (.failure(.invalidResponse(reason: reason)), context)
+        }
+        var headers: [String: String] = [:]
+        for (name, value) in httpResponse.allHeaderFields {
+            headers[String(describing: name)] = String(describing: value)
+        }
+
+        var metadata = context
+        metadata["status"] = String(httpResponse.statusCode)
+        let elapsed = clock.now - start
+        let milliseconds = elapsed.components.attoseconds / 1_000_000_000_000_000
+        metadata["durationMs"] = String(elapsed.components.seconds * 1000 + milliseconds)
+        logger.debug("Infobip request finished", metadata)
+        let result = HTTPResponse(status: httpResponse.statusCode, headers: headers, body: data)
+        return (.success(result), metadata)
+    }
+
+    // MARK: - Logging
+
+    private func logContext(
+        _ endpoint: InfobipEndpoint,
+        messageIds: [String] = [],
+        sender: String? = nil
+    ) -> [String: String] {
+        var context = ["method": endpoint.method, "path": endpoint.path]
+        if !messageIds.isEmpty {
+            let logged = messageIds.prefix(Self.maxLoggedMessageIds)
+            context["messageIds"] = logged.joined(separator: ",")
+            context["messageCount"] = String(messageIds.count)
+        }
+        if let sender {
+            context["sender"] = sender
+        }
+        return context
+    }
+
+    /// Logs a failed result at info level and returns the result unchanged.
+    private func logged<T>(
+        _ result: Result<T, InfobipFailure>,
+        _ context: [String: String]
+    ) -> Result<T, InfobipFailure> {
+        if case .failure(let failure) = result {
+            var metadata = context
+            metadata["failure"] = failure.code
+            metadata["reason"] = failure.description
+            if case .http(let status, let error, _) = failure {
+                metadata["status"] = String(status)
+                if let error {
+                    metadata["errorCode"] = error.code
+                }
+            }
+            logger.info("Infobip request failed", metadata)
+        }
+        return result
+    }
+
+    /// Logs the entries of a 200 response that Infobip did not accept (any group but 1
+    /// `PENDING`) at info level.
+    private func logUnaccepted(_ entries: [SentMessageInfo], context: [String: String]) {
+        let unaccepted = entries.filter { $0.status.groupId != 1 }
+        guard !unaccepted.isEmpty else { return }
+        var metadata = context
+        let logged = unaccepted.prefix(Self.maxLoggedMessageIds)
+        metadata["messageIds"] = logged.map(\.messageId).joined(separator: ",")
+        metadata["statuses"] = logged.map(\.status.name).joined(separator: ",")
+        metadata["messageCount"] = String(unaccepted.count)
+        logger.info("Infobip did not accept some messages", metadata)
+    }
+}
