@@ -1,1 +1,4 @@
-// placeholder
+import Foundation
+import InfobipSimulator
+
+exit(await SimulatorProcess.run(arguments: Array(CommandLine.arguments.dropFirst())))

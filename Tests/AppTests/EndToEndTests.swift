@@ -6,7 +6,8 @@ import TestSupport
     /// The README's walk-through: WABA, two senders, a template, a send, then Infobip's
     /// delivery and seen reports arriving from the simulator.
     @Test func sendReachesSeenThroughReports() async throws {
-        try await withScenario { scenario in
+        // Reports come 300 ms apart, so the history order is the one a client sees live.
+        try await withScenario(simulatorArguments: ["--report-delay-ms", "300"]) { scenario in
             let first = Scenario.randomNumber()
             let second = Scenario.randomNumber()
             try await scenario.addSender(first)

@@ -75,8 +75,8 @@ import TestSupport
     @Test func unauthorizedFailsWithoutRetry() async throws {
         try await withScenario { scenario in
             let first = Scenario.randomNumber()
-            try await scenario.addSender(first)
-            try await scenario.addSender(Scenario.randomNumber())
+            try await scenario.addSender(first, quality: "HIGH")
+            try await scenario.addSender(Scenario.randomNumber(), quality: "LOW")
             try await scenario.addTemplate()
             try await scenario.simulator.configureSender(first, ["behavior": "unauthorized"])
 
@@ -122,7 +122,7 @@ import TestSupport
             try await scenario.addTemplate()
             try await scenario.simulator.configureSender(
                 limited,
-                ["behavior": "tooManyRequests", "retryAfterSeconds": 1, "times": 1]
+                ["behavior": "tooManyRequests", "retryAfterSeconds": 1, "times": 1, "reports": []]
             )
 
             let response = try await scenario.send()

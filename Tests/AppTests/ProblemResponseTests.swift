@@ -20,10 +20,15 @@ import TestSupport
         var full = expected
         full["status"] = status
         #expect(
-            NSDictionary(dictionary: response.json).isEqual(to: full),
-            "\(response.text)",
+            Self.canonical(response.json) == Self.canonical(full),
             sourceLocation: sourceLocation
         )
+    }
+
+    /// JSON text with sorted keys, so two objects compare member by member.
+    static func canonical(_ object: [String: Any]) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "invalid"
     }
 
     func valid(_ scenario: Scenario) -> [String: Any] {

@@ -14,7 +14,30 @@ public final class TestServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts an instance; several may run against one database, as in production.
+    ///
+    /// A free port can be taken by another process between the look-up and the bind, so a
+    /// failed start is retried on another port a few times.
     public static func start(
+        databaseURL: String? = nil,
+        secretKey: SecretKey = TestServer.sharedSecretKey,
+        infobipTimeout: Duration = .seconds(10)
+    ) async throws -> TestServer {
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            do {
+                return try await startOnce(
+                    databaseURL: databaseURL,
+                    secretKey: secretKey,
+                    infobipTimeout: infobipTimeout
+                )
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? SimulatorError("the test server did not start")
+    }
+
+    private static func startOnce(
         databaseURL: String? = nil,
         secretKey: SecretKey = TestServer.sharedSecretKey,
         infobipTimeout: Duration = .seconds(10)

@@ -1,0 +1,149 @@
+public import Logging
+
+/// The command line of `infobip-sim`.
+///
+/// `infobip-sim --port N [--host 127.0.0.1] [--api-key KEY]... [--report-delay-ms 200]
+/// [--template-status APPROVED] [--log-level info]`. Each flag also takes the `--flag=value`
+/// form.
+public struct CommandLineOptions: Sendable, Equatable {
+    /// The action that the command line selects.
+    public enum Command: Sendable, Equatable {
+        /// Run the simulator with these options.
+        case run(CommandLineOptions)
+        /// Print ``CommandLineOptions/usage`` and exit.
+        case help
+    }
+
+    /// Address to listen on; default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// TCP port to listen on; 0 picks a free port.
+    public var port = 0
+    /// Accepted API keys; when empty, any non-empty key is accepted.
+    public var apiKeys: [String] = []
+    /// Default delay in milliseconds before each report; default 200.
+    public var reportDelayMilliseconds = 200
+    /// Status of created templates; default `APPROVED`.
+    public var templateStatus = "APPROVED"
+    /// Minimum level of the JSON log lines on standard error; default `info`.
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// The usage text that `--help` prints.
+    public static let usage = """
+        Usage: infobip-sim --port N [options]
+
+        Simulates Infobip's WhatsApp API on HTTP for tests and sandboxes. Once listening it
+        writes {"event":"listening","port":N} to standard output; logs go to standard error.
+
+        Options:
+          --port N                 TCP port to listen on; 0 picks a free port (required)
+          --host ADDRESS           address to listen on (default 127.0.0.1)
+          --api-key KEY            accept this API key; repeat for more keys. Without it any
+                                   "Authorization: App <key>" with a non-empty key is accepted
+          --report-delay-ms MS     milliseconds before each delivery or seen report, counted
+                                   from the previous one (default 200)
+          --template-status NAME   status of created templates, such as APPROVED or PENDING
+                                   (default APPROVED)
+          --log-level LEVEL        trace, debug, info, warning or error (default info)
+          --help                   print this text and exit
+
+        """
+
+    /// Parses `arguments`, the command line without the program name.
+    public static func parse(_ arguments: [String]) throws(SimulatorError) -> Command {
+        var options = CommandLineOptions()
+        var sawPort = false
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            if argument == "--help" || argument == "-h" {
+                return .help
+            }
+            let flag: String
+            var inlineValue: String?
+            if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
+                flag = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            } else {
+                flag = argument
+            }
+            func value() throws(SimulatorError) -> String {
+                if let inlineValue {
+                    return inlineValue
+                }
+                guard let next = remaining.popFirst() else {
+                    throw invalid("\(flag) needs a value")
+                }
+                return next
+            }
+            switch flag {
+            case "--port":
+                options.port = try integer(value(), flag: flag, range: 0...65535)
+                sawPort = true
+            case "--host":
+                options.host = try value()
+            case "--api-key":
+                let key = try value()
+                guard !key.isEmpty else { throw invalid("--api-key needs a non-empty key") }
+                options.apiKeys.append(key)
+            case "--report-delay-ms":
+                options.reportDelayMilliseconds = try integer(
+                    value(),
+                    flag: flag,
+                    range: 0...3_600_000
+                )
+            case "--template-status":
+                let status = try value()
+                guard SimulatorConfiguration.templateStatuses.contains(status) else {
+                    throw invalid(
+                        "--template-status must be one of "
+                            + SimulatorConfiguration.templateStatuses.joined(separator: ", ")
+                            + ", not \(status)"
+                    )
+                }
+                options.templateStatus = status
+            case "--log-level":
+                let name = try value()
+                guard let level = Logger.Level(name: name) else {
+                    throw invalid(
+                        "--log-level must be trace, debug, info, warning or error, not \(name)"
+                    )
+                }
+                options.logLevel = level
+            default:
+                throw invalid("unknown flag \(argument)")
+            }
+        }
+        guard sawPort else {
+            throw invalid("--port is required (use --port 0 for a free port)")
+        }
+        return .run(options)
+    }
+
+    /// The simulator settings these options select.
+    public var simulatorConfiguration: SimulatorConfiguration {
+        SimulatorConfiguration(
+            apiKeys: Set(apiKeys),
+            reportDelayMilliseconds: reportDelayMilliseconds,
+            templateStatus: templateStatus
+        )
+    }
+
+    private static func integer(
+        _ text: String,
+        flag: String,
+        range: ClosedRange<Int>
+    ) throws(SimulatorError) -> Int {
+        guard let number = Int(text), range.contains(number) else {
+            throw invalid(
+                "\(flag) must be an integer from \(range.lowerBound) to \(range.upperBound), "
+                    + "not \(text)"
+            )
+        }
+        return number
+    }
+
+    private static func invalid(_ message: String) -> SimulatorError {
+        SimulatorError(code: .invalidArgument, operation: "parse arguments", message: message)
+    }
+}

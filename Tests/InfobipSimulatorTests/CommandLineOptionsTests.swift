@@ -1,0 +1,59 @@
+import Testing
+
+@testable import InfobipSimulator
+
+@Suite struct CommandLineOptionsTests {
+    @Test func defaultsApplyWithPortOnly() throws {
+        let command = try CommandLineOptions.parse(["--port", "0"])
+        var expected = CommandLineOptions()
+        expected.port = 0
+        #expect(command == .run(expected))
+        #expect(expected.host == "127.0.0.1")
+        #expect(expected.reportDelayMilliseconds == 200)
+        #expect(expected.templateStatus == "APPROVED")
+        #expect(expected.logLevel == .info)
+    }
+
+    @Test func everyFlagIsParsed() throws {
+        let command = try CommandLineOptions.parse([
+            "--port=8099", "--host", "::1", "--api-key", "a", "--api-key=b",
+            "--report-delay-ms", "50", "--template-status", "PENDING", "--log-level", "debug",
+        ])
+        guard case .run(let options) = command else {
+            Issue.record("expected run, got \(command)")
+            return
+        }
+        #expect(options.port == 8099)
+        #expect(options.host == "::1")
+        #expect(options.apiKeys == ["a", "b"])
+        #expect(options.reportDelayMilliseconds == 50)
+        #expect(options.templateStatus == "PENDING")
+        #expect(options.logLevel == .debug)
+        #expect(options.simulatorConfiguration.apiKeys == ["a", "b"])
+    }
+
+    @Test func helpWinsOverOtherFlags() throws {
+        #expect(try CommandLineOptions.parse(["--port", "1", "--help"]) == .help)
+    }
+
+    @Test func badFlagsNameTheFlag() {
+        let cases: [([String], String)] = [
+            (["--port", "1", "--verbose"], "--verbose"),
+            (["--port"], "--port"),
+            (["--port", "70000"], "--port"),
+            (["--port", "1", "--report-delay-ms", "-5"], "--report-delay-ms"),
+            (["--port", "1", "--template-status", "PAUSED"], "--template-status"),
+            (["--port", "1", "--log-level", "loud"], "--log-level"),
+            (["--host", "127.0.0.1"], "--port"),
+        ]
+        for (arguments, flag) in cases {
+            do {
+                _ = try CommandLineOptions.parse(arguments)
+                Issue.record("\(arguments) parsed without error")
+            } catch {
+                #expect(error.code == .invalidArgument, "\(arguments)")
+                #expect(error.message.contains(flag), "\(arguments): \(error.message)")
+            }
+        }
+    }
+}

@@ -1,0 +1,295 @@
+import Foundation
+import HTTPServer
+import Testing
+
+@testable import InfobipSimulator
+
+/// Runs the built `infobip-sim` executable and talks to it over 127.0.0.1.
+@Suite struct SimulatorProcessTests {
+    @Test func listeningLineGivesUsablePort() async throws {
+        let simulator = try await SimulatorProcessHandle.launch()
+        let stats = try await simulator.request("GET", "/simulator/stats", apiKey: nil)
+        let stopped = await simulator.stop()
+        #expect(simulator.port > 0)
+        #expect(stats.status == 200)
+        #expect(stats.body?["templateRequests"] == 0)
+        #expect(stopped.status == 0)
+        #expect(stopped.errors.contains("\"message\":\"simulator stopped\""))
+    }
+
+    @Test func helpPrintsUsage() async throws {
+        let result = try await SimulatorProcessHandle.runToEnd(["--help"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("Usage: infobip-sim --port N"))
+    }
+
+    @Test func badFlagExitsWithTwo() async throws {
+        let result = try await SimulatorProcessHandle.runToEnd(["--port", "0", "--colour"])
+        #expect(result.status == 2)
+        #expect(result.errors.contains("--colour"))
+        #expect(result.output.isEmpty)
+    }
+
+    @Test func apiKeyFlagIsEnforced() async throws {
+        let simulator = try await SimulatorProcessHandle.launch([
+            "--api-key", "k1", "--api-key", "k2",
+        ])
+        let path = "/whatsapp/2/senders/441134960000/templates"
+        let wrong = try await simulator.request("GET", path, apiKey: "k3")
+        let missing = try await simulator.request("GET", path, apiKey: nil)
+        let right = try await simulator.request("GET", path, apiKey: "k2")
+        await simulator.stop()
+        #expect(wrong.status == 401)
+        #expect(wrong.body == LegacyErrorBody.unauthorized)
+        #expect(missing.status == 401)
+        #expect(right.status == 200)
+        #expect(right.body == ["templates": []])
+    }
+
+    @Test func reportsArriveInOrder() async throws {
+        let receiver = try ReportReceiver()
+        let simulator = try await SimulatorProcessHandle.launch(["--report-delay-ms", "50"])
+        let ids = [uniqueMessageId(), uniqueMessageId()]
+        let send = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: [
+                "messages": [
+                    templateMessage(to: "441134960001", messageId: ids[0], notifyUrl: receiver.url),
+                    templateMessage(to: "441134960002", messageId: ids[1], notifyUrl: receiver.url),
+                ],
+                "bulkId": "BULK-ORDER",
+            ]
+        )
+        let requests = await receiver.waitForRequests(2)
+        await simulator.stop()
+        await receiver.stop()
+        #expect(send.status == 200)
+        try #require(requests.count == 2)
+
+        let delivery = requests[0]
+        #expect(delivery.method == "POST")
+        #expect(delivery.path == "/infobip/reports")
+        #expect(delivery.headers["Content-Type"] == "application/json")
+        let deliveryResults = try #require(
+            JSONValue(parsing: delivery.body)?["results"]?.arrayValue
+        )
+        #expect(deliveryResults.count == 2)
+        let first = try #require(deliveryResults.first)
+        #expect(
+            Set(first.objectValue?.keys.map { $0 } ?? []) == [
+                "bulkId", "price", "status", "error", "messageId", "doneAt", "messageCount",
+                "sentAt", "to",
+            ]
+        )
+        #expect(first["bulkId"] == "BULK-ORDER")
+        #expect(first["messageId"] == .string(ids[0]))
+        #expect(first["to"] == "441134960001")
+        #expect(first["messageCount"] == 1)
+        #expect(first["price"]?["currency"] == "EUR")
+        #expect(first["price"]?["pricePerMessage"]?.doubleValue == 0)
+        #expect(first["status"] == MessageStatus.deliveredToHandset)
+        #expect(first["error"] == MessageStatus.noError)
+        #expect(first["doneAt"]?.stringValue?.hasSuffix("+0000") == true)
+        #expect(first["sentAt"]?.stringValue?.count == 28)
+        #expect(deliveryResults.last?["messageId"] == .string(ids[1]))
+
+        let seenResults = try #require(JSONValue(parsing: requests[1].body)?["results"]?.arrayValue)
+        #expect(seenResults.count == 2)
+        let seen = try #require(seenResults.first)
+        #expect(
+            Set(seen.objectValue?.keys.map { $0 } ?? []) == [
+                "messageId", "from", "to", "sentAt", "seenAt",
+            ]
+        )
+        #expect(seen["messageId"] == .string(ids[0]))
+        #expect(seen["from"] == "441134960000")
+        #expect(seen["to"] == "441134960001")
+        #expect(seen["seenAt"]?.stringValue?.hasSuffix("+0000") == true)
+    }
+
+    @Test func undeliverableReportCarriesError() async throws {
+        let receiver = try ReportReceiver()
+        let simulator = try await SimulatorProcessHandle.launch(["--report-delay-ms", "20"])
+        _ = try await simulator.request(
+            "PUT",
+            "/simulator/senders/441134960000",
+            json: ["behavior": "undeliverable"],
+            apiKey: nil
+        )
+        let id = uniqueMessageId()
+        _ = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: ["messages": [templateMessage(messageId: id, notifyUrl: receiver.url)]]
+        )
+        let requests = await receiver.waitForRequests(1)
+        var attempts: [JSONValue] = []
+        _ = try await eventually {
+            attempts =
+                try await simulator.request("GET", "/simulator/reports", apiKey: nil)
+                .body?.arrayValue ?? []
+            return !attempts.isEmpty
+        }
+        await simulator.stop()
+        await receiver.stop()
+        try #require(requests.count == 1)
+        let result = try #require(JSONValue(parsing: requests[0].body)?["results"]?[0])
+        #expect(result["messageId"] == .string(id))
+        #expect(result["status"]?["groupId"] == 2)
+        #expect(result["status"]?["id"] == 9)
+        #expect(result["status"]?["name"] == "UNDELIVERABLE_NOT_DELIVERED")
+        #expect(result["error"]?["id"] == 7002)
+        #expect(result["error"]?["name"] == "EC_UNKNOWN_USER")
+        #expect(result["error"]?["groupId"] == 1)
+        #expect(result["error"]?["groupName"] == "HANDSET_ERRORS")
+        #expect(result["error"]?["permanent"] == true)
+        // One UNDELIVERABLE report replaces the default DELIVERED and SEEN pair.
+        #expect(attempts.count == 1)
+        #expect(attempts.first?["body"]?["results"]?.arrayValue?.count == 1)
+    }
+
+    @Test func customReportListIsFollowed() async throws {
+        let receiver = try ReportReceiver()
+        let simulator = try await SimulatorProcessHandle.launch()
+        _ = try await simulator.request(
+            "PUT",
+            "/simulator/senders/441134960000",
+            json: ["reports": ["SEEN", "DELIVERED"], "reportDelayMs": 10],
+            apiKey: nil
+        )
+        _ = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: [
+                "messages": [templateMessage(messageId: uniqueMessageId(), notifyUrl: receiver.url)]
+            ]
+        )
+        let requests = await receiver.waitForRequests(2)
+        await simulator.stop()
+        await receiver.stop()
+        try #require(requests.count == 2)
+        #expect(JSONValue(parsing: requests[0].body)?["results"]?[0]?["seenAt"] != nil)
+        #expect(JSONValue(parsing: requests[1].body)?["results"]?[0]?["doneAt"] != nil)
+    }
+
+    @Test func failedReportIsRetried() async throws {
+        let receiver = try ReportReceiver(statuses: [503])
+        let simulator = try await SimulatorProcessHandle.launch(["--report-delay-ms", "10"])
+        _ = try await simulator.request(
+            "PUT",
+            "/simulator/senders/441134960000",
+            json: ["reports": ["DELIVERED"]],
+            apiKey: nil
+        )
+        _ = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: [
+                "messages": [templateMessage(messageId: uniqueMessageId(), notifyUrl: receiver.url)]
+            ]
+        )
+        let requests = await receiver.waitForRequests(2)
+        var attempts: [JSONValue] = []
+        _ = try await eventually {
+            attempts =
+                try await simulator.request("GET", "/simulator/reports", apiKey: nil)
+                .body?.arrayValue ?? []
+            return attempts.count >= 2
+        }
+        await simulator.stop()
+        await receiver.stop()
+        #expect(requests.count == 2)
+        #expect(requests.first?.body == requests.last?.body)
+        #expect(attempts.count == 2)
+        #expect(attempts.first?["attempt"] == 1)
+        #expect(attempts.first?["status"] == 503)
+        #expect(attempts.last?["attempt"] == 2)
+        #expect(attempts.last?["status"] == 200)
+        #expect(attempts.last?["url"] == .string(receiver.url))
+        #expect(
+            attempts.last?["body"]?["results"]?[0]?["status"] == MessageStatus.deliveredToHandset
+        )
+    }
+
+    @Test func nonLoopbackNotifyUrlIsSkipped() async throws {
+        let simulator = try await SimulatorProcessHandle.launch(["--report-delay-ms", "10"])
+        _ = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: [
+                "messages": [
+                    templateMessage(
+                        messageId: uniqueMessageId(),
+                        notifyUrl: "https://www.example.com/whatsapp"
+                    )
+                ]
+            ]
+        )
+        var attempts: [JSONValue] = []
+        _ = try await eventually {
+            attempts =
+                try await simulator.request("GET", "/simulator/reports", apiKey: nil)
+                .body?.arrayValue ?? []
+            return attempts.count >= 2
+        }
+        let stopped = await simulator.stop()
+        #expect(attempts.count == 2)
+        for attempt in attempts {
+            #expect(attempt["attempt"] == 0)
+            #expect(attempt["status"] == nil)
+            #expect(attempt["error"]?.stringValue?.hasPrefix("skipped") == true)
+        }
+        #expect(stopped.errors.contains("not a loopback address"))
+    }
+
+    @Test func requestLogOverHTTP() async throws {
+        let simulator = try await SimulatorProcessHandle.launch()
+        let message = templateMessage(messageId: uniqueMessageId())
+        _ = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: ["messages": [message]]
+        )
+        let log = try await simulator.request("GET", "/simulator/requests", apiKey: nil)
+        let cleared = try await simulator.request("DELETE", "/simulator/requests", apiKey: nil)
+        let empty = try await simulator.request("GET", "/simulator/requests", apiKey: nil)
+        await simulator.stop()
+        let entry = log.body?[0]
+        #expect(log.body?.arrayValue?.count == 1)
+        #expect(entry?["method"] == "POST")
+        #expect(entry?["path"] == "/whatsapp/1/message/template")
+        #expect(entry?["body"]?["messages"]?[0] == message)
+        let headers = entry?["headers"]?.objectValue ?? [:]
+        let authorization = headers.first { $0.key.lowercased() == "authorization" }?.value
+        #expect(authorization == "App test-key")
+        #expect(cleared.status == 204)
+        #expect(empty.body == [])
+    }
+
+    @Test func tooManyRequestsOverHTTP() async throws {
+        let simulator = try await SimulatorProcessHandle.launch()
+        _ = try await simulator.request(
+            "PUT",
+            "/simulator/senders/441134960000",
+            json: ["behavior": "tooManyRequests", "retryAfterSeconds": 3, "times": 1],
+            apiKey: nil
+        )
+        let body: JSONValue = ["messages": [templateMessage(messageId: uniqueMessageId())]]
+        let limited = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: body
+        )
+        let accepted = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: body
+        )
+        await simulator.stop()
+        #expect(limited.status == 429)
+        #expect(limited.headers["retry-after"] == "3")
+        #expect(limited.body == LegacyErrorBody.tooManyRequests)
+        #expect(accepted.status == 200)
+    }
+}
