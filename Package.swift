@@ -22,11 +22,19 @@ let package = Package(
             pkgConfig: "libmicrohttpd",
             providers: [.apt(["libmicrohttpd-dev"])]
         ),
-        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
 
         // Layers. Each C library has exactly one Swift module that imports it.
         .target(name: "Logging", swiftSettings: swiftSettings),
-        .target(name: "Postgres", dependencies: ["CLibPQ", "Logging"], swiftSettings: swiftSettings),
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ", "Logging"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "HTTPServer",
             dependencies: ["CMicroHTTPD", "Logging"],

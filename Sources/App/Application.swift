@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 import HTTPServer
 import Infobip
 public import Logging
@@ -68,7 +68,10 @@ public final class Application: Sendable {
         )
         let directory = configuration.migrationsDirectory ?? Migrator.defaultDirectory()
         let applied = try await Migrator(directory: directory, logger: logger).migrate(pool: pool)
-        logger.info("migrations checked", ["applied": applied.map(String.init).joined(separator: ",")])
+        logger.info(
+            "migrations checked",
+            ["applied": applied.map(String.init).joined(separator: ",")]
+        )
         try server.start()
         logger.info("wabarouter started", ["port": String(server.port)])
     }

@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 import Logging
 import Postgres
 
@@ -44,7 +44,10 @@ public enum CommandLineTool {
             }
             return 0
         } catch let error as ConfigurationError {
-            logger.error("configuration invalid", ["variable": error.variable, "error": error.description])
+            logger.error(
+                "configuration invalid",
+                ["variable": error.variable, "error": error.description]
+            )
             printError(error.description)
             return 1
         } catch {
@@ -74,7 +77,11 @@ public enum CommandLineTool {
         let created = try await pool.withTransaction { connection in
             try connection.execute("SELECT pg_advisory_xact_lock(\(Migrator.advisoryLockKey))")
             guard try TenantStore.count(connection) == 0 else { return nil as Tenant? }
-            return try TenantStore.insert(connection, name: "default", apiKeyHash: APIToken.hash(token))
+            return try TenantStore.insert(
+                connection,
+                name: "default",
+                apiKeyHash: APIToken.hash(token)
+            )
         }
         guard let created else { return }
         logger.info("default tenant created", ["tenantId": created.id.uuidString.lowercased()])
@@ -87,7 +94,9 @@ public enum CommandLineTool {
         let pool = try databasePool(environment: environment, logger: logger)
         let directory = environment["MIGRATIONS_DIR"] ?? Migrator.defaultDirectory()
         do {
-            let applied = try await Migrator(directory: directory, logger: logger).migrate(pool: pool)
+            let applied = try await Migrator(directory: directory, logger: logger).migrate(
+                pool: pool
+            )
             print(applied.isEmpty ? "No pending migrations." : "Applied migrations: \(applied).")
         } catch {
             await pool.shutdown()

@@ -10,7 +10,9 @@ public struct SecretKey: Sendable {
     /// Parses 64 hexadecimal characters.
     public init(hex: String) throws(CryptoError) {
         let text = hex.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.count == Sodium.secretBoxKeyBytes * 2 else { throw .invalidKeyLength(text.count) }
+        guard text.count == Sodium.secretBoxKeyBytes * 2 else {
+            throw .invalidKeyLength(text.count)
+        }
         // UInt8(_:radix:) accepts a leading sign, so check the digits first.
         guard text.allSatisfy(\.isHexDigit) else { throw .invalidKeyText }
         var bytes: [UInt8] = []

@@ -21,7 +21,9 @@ public struct TemplateParameters: Sendable, Equatable, Codable {
         try validateButtons(against: structure.buttons)
     }
 
-    private func validateBody(against structure: TemplateStructure) throws(TemplateParameterMismatch) {
+    private func validateBody(against structure: TemplateStructure)
+        throws(TemplateParameterMismatch)
+    {
         guard body.count == structure.bodyPlaceholderCount else {
             throw TemplateParameterMismatch(
                 field: "params.body",

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct EndToEndTests {
     /// The README's walk-through: WABA, two senders, a template, a send, then Infobip's
@@ -46,7 +46,9 @@ import TestSupport
             try await scenario.addTemplate()
             _ = try await scenario.send()
 
-            let requests = try await scenario.simulator.requests(path: "/whatsapp/1/message/template")
+            let requests = try await scenario.simulator.requests(
+                path: "/whatsapp/1/message/template"
+            )
             let headers = requests.first?[object: "headers"] ?? [:]
             let authorization = headers.first { $0.key.lowercased() == "authorization" }?.value
             #expect(authorization as? String == "App test-infobip-key-1234")

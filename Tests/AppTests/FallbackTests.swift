@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct FallbackTests {
     @Test func senderFaultFallsBackToNextSender() async throws {
@@ -98,7 +98,10 @@ import TestSupport
             try await scenario.addSender(slow, quality: "HIGH")
             try await scenario.addSender(Scenario.randomNumber(), quality: "LOW")
             try await scenario.addTemplate()
-            try await scenario.simulator.configureSender(slow, ["behavior": "hang", "hangSeconds": 2])
+            try await scenario.simulator.configureSender(
+                slow,
+                ["behavior": "hang", "hangSeconds": 2]
+            )
 
             let response = try await scenario.send()
             #expect(response.status == 202)

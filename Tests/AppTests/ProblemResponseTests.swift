@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// Each kind of bad input gets its own 4xx problem document, checked member by member, and
 /// nothing reaches Infobip or the database.
@@ -258,7 +258,11 @@ import TestSupport
             )
             let list = try await intruder.send("GET", "/wabas", body: nil)
             #expect(list.json[objects: "wabas"].isEmpty)
-            let senders = try await intruder.send("GET", "/wabas/\(scenario.wabaID)/senders", body: nil)
+            let senders = try await intruder.send(
+                "GET",
+                "/wabas/\(scenario.wabaID)/senders",
+                body: nil
+            )
             #expect(senders.status == 404)
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ResourceRoutesTests {
     @Test func wabaNeverReturnsApiKey() async throws {
@@ -9,7 +9,8 @@ import TestSupport
                 "POST",
                 "/wabas",
                 json: [
-                    "name": "Acme", "apiKey": "App secret-key-9876", "baseUrl": "example.api.infobip.com/",
+                    "name": "Acme", "apiKey": "App secret-key-9876",
+                    "baseUrl": "example.api.infobip.com/",
                     "wabaId": "104857362918273",
                 ]
             )
@@ -135,7 +136,11 @@ import TestSupport
             #expect(body[string: "category"] == "UTILITY")
             #expect(body[object: "structure"][object: "body"][string: "text"] != nil)
 
-            let list = try await scenario.client.send("GET", "/wabas/\(scenario.wabaID)/templates", body: nil)
+            let list = try await scenario.client.send(
+                "GET",
+                "/wabas/\(scenario.wabaID)/templates",
+                body: nil
+            )
             #expect(list.json[objects: "templates"].map { $0[string: "name"] } == ["order_update"])
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct SenderSelectionTests {
     /// Quality is ranked HIGH > MEDIUM > LOW. Ordering the labels as text would pick MEDIUM

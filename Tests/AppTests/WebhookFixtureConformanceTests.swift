@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 private let fixturesDirectory = ProcessInfo.processInfo.environment["INFOBIP_FIXTURES_DIR"]
 
@@ -43,7 +43,10 @@ struct WebhookFixtureConformanceTests {
         try await withScenario { scenario in
             let number = Scenario.randomNumber()
             try await scenario.addSender(number)
-            try await scenario.simulator.configureSender(number, ["behavior": "accept", "reports": []])
+            try await scenario.simulator.configureSender(
+                number,
+                ["behavior": "accept", "reports": []]
+            )
             try await scenario.addTemplate()
             var payload = try Self.load(file)
             let items = payload["results"] as? [[String: Any]] ?? []
@@ -117,7 +120,8 @@ struct WebhookFixtureConformanceTests {
                     .send("POST", "/webhooks/infobip", json: payload)
                 #expect(response.status == 200, "\(file)")
                 let change = payload["change"] as? [String: Any] ?? [:]
-                let stored = try await scenario.server.application.pool.withConnection { connection in
+                let stored = try await scenario.server.application.pool.withConnection {
+                    connection in
                     try connection.query(
                         """
                         SELECT status FROM templates

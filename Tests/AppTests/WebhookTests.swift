@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Builds Infobip delivery report items the way Infobip posts them.
 enum Reports {
@@ -13,12 +13,15 @@ enum Reports {
                 "groupId": 3, "groupName": "DELIVERED", "id": 5, "name": "DELIVERED_TO_HANDSET",
                 "description": "Message delivered to handset",
             ],
-            error: ["groupId": 0, "groupName": "OK", "id": 0, "name": "NO_ERROR", "permanent": false],
+            error: [
+                "groupId": 0, "groupName": "OK", "id": 0, "name": "NO_ERROR", "permanent": false,
+            ],
             doneAt: doneAt
         )
     }
 
-    static func undeliverable(_ messageID: String, errorID: Int, errorName: String) -> [String: Any] {
+    static func undeliverable(_ messageID: String, errorID: Int, errorName: String) -> [String: Any]
+    {
         item(
             messageID,
             status: [
@@ -60,7 +63,10 @@ enum Reports {
         try await withScenario { scenario in
             let number = Scenario.randomNumber()
             let senderID = try await scenario.addSender(number, quality: "MEDIUM")
-            try await scenario.simulator.configureSender(number, ["behavior": "accept", "reports": []])
+            try await scenario.simulator.configureSender(
+                number,
+                ["behavior": "accept", "reports": []]
+            )
             try await scenario.addTemplate()
             try await body(scenario, senderID)
         }
@@ -87,7 +93,8 @@ enum Reports {
             }
             var unknownStatus = Reports.delivered(ids[0])
             unknownStatus["status"] = ["groupId": 99, "groupName": "NEW", "id": 999, "name": "NEW"]
-            let items = ids.map { Reports.delivered($0) }
+            let items =
+                ids.map { Reports.delivered($0) }
                 + [Reports.delivered(UUID().uuidString.lowercased()), unknownStatus]
 
             let response = try await post(scenario, items)
@@ -105,10 +112,15 @@ enum Reports {
     @Test func reportTimestampParsedToInstant() async throws {
         try await withQuietScenario { scenario, _ in
             let id = try await sendMessage(scenario)
-            _ = try await post(scenario, [Reports.delivered(id, doneAt: "2019-11-09T13:00:00.250-0300")])
+            _ = try await post(
+                scenario,
+                [Reports.delivered(id, doneAt: "2019-11-09T13:00:00.250-0300")]
+            )
 
             let message = try await scenario.client.send("GET", "/messages/\(id)", body: nil)
-            let delivered = message.json[objects: "history"].first { $0[string: "status"] == "DELIVERED" }
+            let delivered = message.json[objects: "history"].first {
+                $0[string: "status"] == "DELIVERED"
+            }
             #expect(delivered?[string: "occurredAt"] == "2019-11-09T16:00:00.250Z")
         }
     }
@@ -128,7 +140,9 @@ enum Reports {
             let message = try await scenario.client.send("GET", "/messages/\(id)", body: nil)
             #expect(message.json[string: "status"] == "SEEN")
             let history = message.json[objects: "history"]
-            let entries = history.map { "\($0[string: "status"] ?? "") \($0["applied"] as? Bool ?? false)" }
+            let entries = history.map {
+                "\($0[string: "status"] ?? "") \($0["applied"] as? Bool ?? false)"
+            }
             #expect(entries == ["QUEUED true", "SENT true", "SEEN true", "DELIVERED false"])
             let row = try await sender(scenario, id: senderID)
             #expect(row["score"] as? Int == 56)
@@ -164,7 +178,9 @@ enum Reports {
 
             let message = try await scenario.client.send("GET", "/messages/\(id)", body: nil)
             #expect(message.json[string: "status"] == "SEEN")
-            let seenEntries = message.json[objects: "history"].filter { $0[string: "status"] == "SEEN" }
+            let seenEntries = message.json[objects: "history"].filter {
+                $0[string: "status"] == "SEEN"
+            }
             #expect(seenEntries.count == 10)
             #expect(seenEntries.filter { $0["applied"] as? Bool == true }.count == 1)
             let row = try await sender(scenario, id: senderID)
@@ -179,7 +195,11 @@ enum Reports {
             let response = try await post(
                 scenario,
                 [
-                    Reports.undeliverable(recipientFailure, errorID: 7002, errorName: "EC_UNKNOWN_USER"),
+                    Reports.undeliverable(
+                        recipientFailure,
+                        errorID: 7002,
+                        errorName: "EC_UNKNOWN_USER"
+                    ),
                     Reports.undeliverable(
                         senderFailure,
                         errorID: 7034,
@@ -189,7 +209,11 @@ enum Reports {
             )
             #expect(response.json["applied"] as? Int == 2)
 
-            let first = try await scenario.client.send("GET", "/messages/\(recipientFailure)", body: nil)
+            let first = try await scenario.client.send(
+                "GET",
+                "/messages/\(recipientFailure)",
+                body: nil
+            )
             #expect(first.json[string: "status"] == "FAILED")
             #expect((first.json[string: "failureReason"] ?? "").contains("EC_UNKNOWN_USER"))
             let row = try await sender(scenario, id: senderID)
@@ -222,7 +246,10 @@ enum Reports {
             try await scenario.addSender(faulty, quality: "HIGH")
             try await scenario.addSender(healthy, quality: "LOW")
             try await scenario.simulator.configureSender(faulty, ["behavior": "senderFault"])
-            try await scenario.simulator.configureSender(healthy, ["behavior": "accept", "reports": []])
+            try await scenario.simulator.configureSender(
+                healthy,
+                ["behavior": "accept", "reports": []]
+            )
             try await scenario.addTemplate()
             let response = try await scenario.send()
             let id = try #require(response.json[string: "id"])
@@ -232,7 +259,13 @@ enum Reports {
 
             let late = try await post(
                 scenario,
-                [Reports.undeliverable(firstAttemptID, errorID: 7034, errorName: "EC_SENDER_NOT_REGISTERED")]
+                [
+                    Reports.undeliverable(
+                        firstAttemptID,
+                        errorID: 7034,
+                        errorName: "EC_SENDER_NOT_REGISTERED"
+                    )
+                ]
             )
             #expect(late.json["ignored"] as? Int == 1)
             let message = try await scenario.client.send("GET", "/messages/\(id)", body: nil)

@@ -9,7 +9,8 @@ import Testing
     // MARK: Sealing
 
     @Test(arguments: [
-        "", "ABC-infobip-api-key-123", "ключ 🔑 キー", String(repeating: "x", count: 10_000),
+        "", "ABC-infobip-api-key-123", "ключ 🔑 キー",
+        String(repeating: "x", count: 10_000),
     ])
     func sealThenOpenRoundTrips(plaintext: String) throws {
         let key = try SecretKey(hex: Self.keyHex)

@@ -47,7 +47,9 @@ public struct HTTPTestClient: Sendable {
         json: Any? = nil,
         headers: [String: String] = [:]
     ) async throws -> TestResponse {
-        let body = try json.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+        let body = try json.map {
+            try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
+        }
         var allHeaders = headers
         if body != nil, allHeaders["Content-Type"] == nil {
             allHeaders["Content-Type"] = "application/json"

@@ -49,7 +49,9 @@ public struct Scenario: Sendable {
             json: ["number": number, "quality": quality, "status": status]
         )
         guard response.status == 201, let id = response.json["id"] as? String else {
-            throw SimulatorError("adding sender \(number) failed: \(response.status) \(response.text)")
+            throw SimulatorError(
+                "adding sender \(number) failed: \(response.status) \(response.text)"
+            )
         }
         return id
     }
@@ -75,7 +77,9 @@ public struct Scenario: Sendable {
             ]
         )
         guard response.status == 201 else {
-            throw SimulatorError("creating template \(name) failed: \(response.status) \(response.text)")
+            throw SimulatorError(
+                "creating template \(name) failed: \(response.status) \(response.text)"
+            )
         }
         return response.json
     }

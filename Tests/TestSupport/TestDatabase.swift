@@ -20,7 +20,8 @@ public enum TestDatabase {
 
     /// Creates an empty database on the same server and returns its URL.
     public static func createDatabase(prefix: String = "wr_test") async throws -> String {
-        let name = "\(prefix)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let name =
+            "\(prefix)_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         let pool = PostgresPool(
             configuration: PostgresConfiguration(connectionString: url, poolSize: 1),
             logger: Logger(label: "test.postgres", level: .warning)

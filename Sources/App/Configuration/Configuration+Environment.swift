@@ -44,7 +44,12 @@ extension Configuration {
                 range: 1...200
             ),
             infobipTimeout: .seconds(
-                try Self.integer(environment, "INFOBIP_TIMEOUT_SECONDS", default: 10, range: 1...300)
+                try Self.integer(
+                    environment,
+                    "INFOBIP_TIMEOUT_SECONDS",
+                    default: 10,
+                    range: 1...300
+                )
             ),
             migrationsDirectory: environment["MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         )

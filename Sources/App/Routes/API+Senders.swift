@@ -10,7 +10,8 @@ extension API {
         try body.rejectUnknownFields(allowed: ["number", "status", "quality"])
         let numberText = try body.string(
             "number",
-            hint: "Give the sender's WhatsApp number in international format, such as +5511987654321."
+            hint:
+                "Give the sender's WhatsApp number in international format, such as +5511987654321."
         )
         let number: PhoneNumber
         do {
@@ -33,7 +34,8 @@ extension API {
             updatedAt: now
         )
         do {
-            try await pool.withConnection { connection in try SenderStore.insert(connection, sender) }
+            try await pool.withConnection { connection in try SenderStore.insert(connection, sender)
+            }
         } catch let error as PostgresError where error.isUniqueViolation {
             throw Problem(
                 .conflict,
@@ -46,10 +48,14 @@ extension API {
         }
         context.logger.info(
             "sender created",
-            ["senderId": sender.id.uuidString.lowercased(), "wabaId": waba.id.uuidString.lowercased()]
+            [
+                "senderId": sender.id.uuidString.lowercased(),
+                "wabaId": waba.id.uuidString.lowercased(),
+            ]
         )
         var response = JSONResponse.make(status: 201, sender)
-        let location = "/wabas/\(waba.id.uuidString.lowercased())/senders/"
+        let location =
+            "/wabas/\(waba.id.uuidString.lowercased())/senders/"
             + sender.id.uuidString.lowercased()
         response.headers.add(name: "Location", value: location)
         return response
@@ -80,7 +86,8 @@ extension API {
             )
         }
         let updated = try await pool.withTransaction { connection in
-            guard var sender = try SenderStore.find(connection, id: senderID, wabaID: waba.id) else {
+            guard var sender = try SenderStore.find(connection, id: senderID, wabaID: waba.id)
+            else {
                 throw Problem.notFound("sender", id: senderID.uuidString.lowercased())
             }
             if let status {
@@ -117,7 +124,10 @@ extension API {
     private static func quality(_ body: JSONObjectReader) throws(Problem) -> Quality? {
         guard let text = try body.optionalString("quality") else { return nil }
         guard let quality = Quality(rawValue: text) else {
-            throw Problem.invalidField("quality", "quality is '\(text)'; it must be HIGH, MEDIUM or LOW.")
+            throw Problem.invalidField(
+                "quality",
+                "quality is '\(text)'; it must be HIGH, MEDIUM or LOW."
+            )
         }
         return quality
     }

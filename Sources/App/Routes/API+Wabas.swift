@@ -20,7 +20,8 @@ extension API {
             "wabaId",
             hint: "Give Meta's id of the WhatsApp Business Account (digits)."
         )
-        guard businessAccountID.count <= 64, businessAccountID.allSatisfy({ $0.isASCII && $0.isNumber })
+        guard businessAccountID.count <= 64,
+            businessAccountID.allSatisfy({ $0.isASCII && $0.isNumber })
         else {
             throw Problem.invalidField(
                 "wabaId",
@@ -52,7 +53,8 @@ extension API {
                 .conflict,
                 status: 409,
                 title: "WABA already registered",
-                detail: "A WABA with wabaId '\(businessAccountID)' already exists for this API key. "
+                detail:
+                    "A WABA with wabaId '\(businessAccountID)' already exists for this API key. "
                     + "List them with GET /wabas.",
                 field: "wabaId"
             )

@@ -54,7 +54,10 @@ extension API {
             }
             context.logger.info(
                 "template update event received",
-                ["templateId": event.templateId, "change": event.changeType, "applied": String(changed)]
+                [
+                    "templateId": event.templateId, "change": event.changeType,
+                    "applied": String(changed),
+                ]
             )
         }
         return JSONResponse.make(summary)

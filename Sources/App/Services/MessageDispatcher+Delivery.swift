@@ -20,9 +20,16 @@ extension MessageDispatcher {
         var excluded: [UUID] = []
         var reasons: [String] = []
         do {
-            while let attempt = try await startAttempt(message, number: excluded.count + 1, excluding: excluded) {
-                let attemptLogger = logger.with("senderId", attempt.sender.id.uuidString.lowercased())
-                    .with("attempt", String(attempt.record.attemptNumber))
+            while let attempt = try await startAttempt(
+                message,
+                number: excluded.count + 1,
+                excluding: excluded
+            ) {
+                let attemptLogger = logger.with(
+                    "senderId",
+                    attempt.sender.id.uuidString.lowercased()
+                )
+                .with("attempt", String(attempt.record.attemptNumber))
                 let result = await call(
                     attempt.record,
                     sender: attempt.sender,
@@ -31,7 +38,12 @@ extension MessageDispatcher {
                     logger: attemptLogger
                 )
                 let finished = result.applied(to: attempt.record)
-                let next = try await record(finished, result: result, message: message, sender: attempt.sender)
+                let next = try await record(
+                    finished,
+                    result: result,
+                    message: message,
+                    sender: attempt.sender
+                )
                 switch next {
                 case .done:
                     attemptLogger.info("message attempt finished", ["outcome": finished.outcome])
@@ -42,10 +54,13 @@ extension MessageDispatcher {
                         ["outcome": finished.outcome, "reason": finished.reason ?? ""]
                     )
                     excluded.append(attempt.sender.id)
-                    reasons.append("\(attempt.sender.number): \(finished.reason ?? finished.outcome)")
+                    reasons.append(
+                        "\(attempt.sender.number): \(finished.reason ?? finished.outcome)"
+                    )
                 }
             }
-            let reason = reasons.isEmpty
+            let reason =
+                reasons.isEmpty
                 ? "No ACTIVE sender was available."
                 : "Every sender failed. " + reasons.joined(separator: "; ")
             try await pool.withTransaction { connection in
@@ -54,7 +69,10 @@ extension MessageDispatcher {
             logger.warning("message failed on every sender", ["attempts": String(excluded.count)])
         } catch {
             // The message stays QUEUED with its attempts recorded; nothing is sent twice.
-            logger.error("message delivery stopped by an error", ["error": String(describing: error)])
+            logger.error(
+                "message delivery stopped by an error",
+                ["error": String(describing: error)]
+            )
         }
     }
 
@@ -74,7 +92,11 @@ extension MessageDispatcher {
         // locked, wait briefly for those short transactions instead of reporting none left.
         for _ in 0..<50 {
             let started: StartedAttempt?? = try await pool.withTransaction { connection in
-                if let sender = try SenderStore.reserve(connection, wabaID: message.wabaID, excluding: excluded) {
+                if let sender = try SenderStore.reserve(
+                    connection,
+                    wabaID: message.wabaID,
+                    excluding: excluded
+                ) {
                     let record = try MessageStore.startAttempt(
                         connection,
                         messageID: message.id,
@@ -83,7 +105,11 @@ extension MessageDispatcher {
                     )
                     return .some(StartedAttempt(sender: sender, record: record))
                 }
-                let others = try SenderStore.hasActive(connection, wabaID: message.wabaID, excluding: excluded)
+                let others = try SenderStore.hasActive(
+                    connection,
+                    wabaID: message.wabaID,
+                    excluding: excluded
+                )
                 return others ? .none : .some(nil)
             }
             if let started {
@@ -110,15 +136,28 @@ extension MessageDispatcher {
             try MessageStore.finishAttempt(connection, attempt)
             switch result.cause {
             case nil, .duplicate:
-                try Self.accept(connection, messageID: message.id, attempt: attempt, senderID: sender.id)
+                try Self.accept(
+                    connection,
+                    messageID: message.id,
+                    attempt: attempt,
+                    senderID: sender.id
+                )
                 return .done
             case .some(let cause):
                 switch cause.nextStep {
                 case .tryNextSender:
-                    try SenderStore.applyScoreChange(connection, senderID: sender.id, change: .failed(cause))
+                    try SenderStore.applyScoreChange(
+                        connection,
+                        senderID: sender.id,
+                        change: .failed(cause)
+                    )
                     return .nextSender
                 case .failMessage, .retrySameSender:
-                    try Self.fail(connection, messageID: message.id, reason: attempt.reason ?? cause.rawValue)
+                    try Self.fail(
+                        connection,
+                        messageID: message.id,
+                        reason: attempt.reason ?? cause.rawValue
+                    )
                     return .done
                 case .awaitReport:
                     try MessageStore.appendEvent(
@@ -149,7 +188,12 @@ extension MessageDispatcher {
         if applies {
             try MessageStore.setStatus(connection, id: messageID, status: .sent, senderID: senderID)
         } else {
-            try MessageStore.setStatus(connection, id: messageID, status: current.status, senderID: senderID)
+            try MessageStore.setStatus(
+                connection,
+                id: messageID,
+                status: current.status,
+                senderID: senderID
+            )
         }
         try MessageStore.appendEvent(
             connection,
@@ -167,7 +211,12 @@ extension MessageDispatcher {
         guard let current = try MessageStore.lock(connection, id: messageID) else { return }
         let applies = current.status.canMove(to: .failed)
         if applies {
-            try MessageStore.setStatus(connection, id: messageID, status: .failed, failureReason: reason)
+            try MessageStore.setStatus(
+                connection,
+                id: messageID,
+                status: .failed,
+                failureReason: reason
+            )
         }
         try MessageStore.appendEvent(
             connection,

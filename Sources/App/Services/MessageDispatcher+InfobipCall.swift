@@ -21,7 +21,11 @@ extension MessageDispatcher {
         var requests = 0
         while true {
             requests += 1
-            let answer = await infobip.sendTemplates([message], bulkId: nil, credentials: credentials)
+            let answer = await infobip.sendTemplates(
+                [message],
+                bulkId: nil,
+                credentials: credentials
+            )
             var result = AttemptResult(answer, messageID: attempt.infobipMessageId)
             result.requests = requests
             guard result.cause == .transient, requests <= transientRetries else {
@@ -69,7 +73,8 @@ struct AttemptResult: Sendable {
             else {
                 cause = .unknownOutcome
                 httpStatus = 200
-                reason = "Infobip answered 200 without a status for the message; waiting for "
+                reason =
+                    "Infobip answered 200 without a status for the message; waiting for "
                     + "its report."
                 return
             }
@@ -93,7 +98,8 @@ struct AttemptResult: Sendable {
             reason = "Infobip answered HTTP \(status)\(detail)."
         case .failure(.timedOut):
             cause = .unknownOutcome
-            reason = "Infobip did not answer in time, so whether it accepted the message is "
+            reason =
+                "Infobip did not answer in time, so whether it accepted the message is "
                 + "unknown; waiting for its report instead of sending it again."
         case .failure(.notSent(let why)):
             cause = .transient

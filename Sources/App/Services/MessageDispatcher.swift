@@ -50,7 +50,11 @@ struct MessageDispatcher: Sendable {
         request: SendRequest,
         tenant: Tenant
     ) throws -> Prepared {
-        let waba = try WabaResolver.resolve(connection, reference: request.wabaReference, tenant: tenant)
+        let waba = try WabaResolver.resolve(
+            connection,
+            reference: request.wabaReference,
+            tenant: tenant
+        )
         let template = try TemplateResolver.resolve(
             connection,
             wabaID: waba.id,

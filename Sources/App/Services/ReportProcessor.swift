@@ -44,10 +44,12 @@ struct ReportProcessor: Sendable {
     /// Applies one report in its own transaction.
     func apply(_ report: Report) async throws -> Outcome {
         try await pool.withTransaction { connection in
-            guard let (message, attempt) = try MessageStore.lockByInfobipMessageID(
-                connection,
-                report.infobipMessageID
-            ) else {
+            guard
+                let (message, attempt) = try MessageStore.lockByInfobipMessageID(
+                    connection,
+                    report.infobipMessageID
+                )
+            else {
                 return .unknownMessage
             }
             // A report about an attempt that was superseded by a fallback is history only: the

@@ -17,7 +17,9 @@ struct TemplateContent: Sendable {
         self.callbackData = request.callbackData
     }
 
-    func infobipMessage(from sender: String, messageID: String, notifyURL: String) -> TemplateMessage {
+    func infobipMessage(from sender: String, messageID: String, notifyURL: String)
+        -> TemplateMessage
+    {
         TemplateMessage(
             from: sender,
             to: to,
@@ -40,7 +42,8 @@ struct TemplateContent: Sendable {
         case .image(let url): .image(mediaURL: url)
         case .video(let url): .video(mediaURL: url)
         case .document(let url, let filename): .document(mediaURL: url, filename: filename)
-        case .location(let latitude, let longitude): .location(latitude: latitude, longitude: longitude)
+        case .location(let latitude, let longitude):
+            .location(latitude: latitude, longitude: longitude)
         }
     }
 

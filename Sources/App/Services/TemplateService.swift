@@ -34,10 +34,17 @@ struct TemplateService: Sendable {
                 ["template": created.name, "language": created.language, "status": created.status]
             )
             return try await pool.withTransaction { connection in
-                try TemplateStore.upsert(connection, wabaID: waba.id, record: TemplateRecord(created))
+                try TemplateStore.upsert(
+                    connection,
+                    wabaID: waba.id,
+                    record: TemplateRecord(created)
+                )
             }
         case .failure(let failure):
-            logger.info("template creation failed at Infobip", ["failure": String(describing: failure)])
+            logger.info(
+                "template creation failed at Infobip",
+                ["failure": String(describing: failure)]
+            )
             throw Self.problem(for: failure, action: "create the template")
         }
     }
@@ -50,7 +57,11 @@ struct TemplateService: Sendable {
         case .success(let templates):
             let stored = try await pool.withTransaction { connection in
                 for template in templates {
-                    try TemplateStore.upsert(connection, wabaID: waba.id, record: TemplateRecord(template))
+                    try TemplateStore.upsert(
+                        connection,
+                        wabaID: waba.id,
+                        record: TemplateRecord(template)
+                    )
                 }
                 return try TemplateStore.list(connection, wabaID: waba.id)
             }

@@ -18,7 +18,11 @@ enum WabaResolver {
         if let id = UUID(uuidString: reference) {
             found = try WabaStore.find(connection, id: id, tenantID: tenant.id)
         } else {
-            found = try WabaStore.find(connection, businessAccountID: reference, tenantID: tenant.id)
+            found = try WabaStore.find(
+                connection,
+                businessAccountID: reference,
+                tenantID: tenant.id
+            )
         }
         guard let found else {
             throw Problem(

@@ -35,7 +35,8 @@ enum MessageStore {
         )
     }
 
-    static func find(_ connection: PostgresConnection, id: UUID, tenantID: UUID) throws -> Message? {
+    static func find(_ connection: PostgresConnection, id: UUID, tenantID: UUID) throws -> Message?
+    {
         let rows = try connection.query(
             PostgresQuery(
                 unsafeSQL: "SELECT \(columns) FROM messages WHERE id = $1 AND tenant_id = $2",
@@ -110,7 +111,10 @@ enum MessageStore {
             """
         )
         try connection.execute(
-            "UPDATE messages SET current_attempt_id = \(id), updated_at = now() WHERE id = \(messageID)"
+            """
+            UPDATE messages SET current_attempt_id = \(id), updated_at = now()
+            WHERE id = \(messageID)
+            """
         )
         return try attempt(from: rows[0])
     }

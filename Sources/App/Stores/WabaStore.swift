@@ -22,7 +22,8 @@ enum WabaStore {
     static func list(_ connection: PostgresConnection, tenantID: UUID) throws -> [Waba] {
         let rows = try connection.query(
             PostgresQuery(
-                unsafeSQL: "SELECT \(columns) FROM wabas WHERE tenant_id = $1 ORDER BY created_at, id",
+                unsafeSQL:
+                    "SELECT \(columns) FROM wabas WHERE tenant_id = $1 ORDER BY created_at, id",
                 binds: [tenantID]
             )
         )
