@@ -226,7 +226,12 @@ public struct InfobipClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await http.session.data(for: request)
+            guard let answer = try await dataWithDeadline(for: request) else {
+                var metadata = context
+                metadata["error"] = "no answer within the timeout"
+                return (.failure(.timedOut), metadata)
+            }
+            (data, response) = answer
         } catch {
             var metadata = context
             metadata["error"] = String(describing: error)
@@ -253,6 +258,40 @@ public struct InfobipClient: Sendable {
         logger.debug("Infobip request finished", metadata)
         let result = HTTPResponse(status: httpResponse.statusCode, headers: headers, body: data)
         return (.success(result), metadata)
+    }
+
+    /// Runs the request and returns `nil` when ``timeout`` passes first.
+    ///
+    /// URLSession's own timeouts are set too, but on Linux they were seen to fire late when
+    /// both cores were busy, and a late timeout turns an unknown outcome into a send that
+    /// looks prompt. This deadline is kept by the task itself and cancels the request.
+    private func dataWithDeadline(for request: URLRequest) async throws -> (Data, URLResponse)? {
+        let session = http.session
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: DeadlineRace.self) { group in
+            group.addTask {
+                let (data, response) = try await session.data(for: request)
+                return .answered(data, response)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { return nil }
+            switch first {
+            case .answered(let data, let response):
+                return (data, response)
+            case .timedOut:
+                return nil
+            }
+        }
+    }
+
+    private enum DeadlineRace: @unchecked Sendable {
+        // URLResponse is immutable once received; it crosses from the child task only once.
+        case answered(Data, URLResponse)
+        case timedOut
     }
 
     // MARK: - Logging

@@ -100,7 +100,7 @@ import Testing
             try await scenario.addTemplate()
             try await scenario.simulator.configureSender(
                 slow,
-                ["behavior": "hang", "hangSeconds": 2]
+                ["behavior": "hang", "hangSeconds": 4]
             )
 
             let response = try await scenario.send()

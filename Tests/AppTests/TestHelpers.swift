@@ -2,8 +2,11 @@ import Foundation
 import TestSupport
 
 /// Starts a server and a simulator, builds a scenario, runs `body`, and always stops both.
+///
+/// Reports follow 400 ms apart by default, so a send's own answer still shows SENT on a busy
+/// machine; tests that need reports wait for them.
 func withScenario(
-    simulatorArguments: [String] = ["--report-delay-ms", "50"],
+    simulatorArguments: [String] = ["--report-delay-ms", "400"],
     infobipTimeout: Duration = .seconds(10),
     _ body: (Scenario) async throws -> Void
 ) async throws {
