@@ -40,7 +40,7 @@ public struct SecretKey: Sendable {
         bytes.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Encrypts and authenticates `plaintext`; the result holds a fresh random nonce.
+    /// Encrypts and authenticates `plaintext`. The result starts with a fresh random nonce.
     public func seal(_ plaintext: String) -> Data {
         let nonce = Sodium.randomBytes(Sodium.secretBoxNonceBytes)
         let sealed = Sodium.secretBoxSeal(Array(plaintext.utf8), nonce: nonce, key: bytes)

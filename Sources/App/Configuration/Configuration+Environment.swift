@@ -1,6 +1,6 @@
-public import Crypto
-public import Foundation
-public import Logging
+import Crypto
+import Foundation
+import Logging
 
 extension Configuration {
     /// Reads the configuration from environment variables.
@@ -110,7 +110,7 @@ extension Configuration {
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     /// Name of the variable at fault.
     public var variable: String
-    /// What is wrong with it and how to fix it, as a sentence that follows the name.
+    /// The fault and its fix, as a sentence that follows the variable's name.
     public var problem: String
 
     public var description: String {

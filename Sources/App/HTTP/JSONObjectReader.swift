@@ -55,7 +55,7 @@ struct JSONObjectReader {
         }
     }
 
-    /// A required, non-blank string.
+    /// Returns a required, non-blank string.
     func string(_ key: String, hint: String) throws(Problem) -> String {
         guard let value = try optionalString(key) else {
             throw Problem.missingField(fieldPath(key), hint: hint)

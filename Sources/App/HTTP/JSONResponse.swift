@@ -26,7 +26,7 @@ enum JSONResponse {
     }
 }
 
-/// The instant format of every API answer: ISO 8601 in UTC with milliseconds, such as
+/// The instant format of every API response: ISO 8601 in UTC with milliseconds, such as
 /// `2026-12-04T10:01:04.123Z`.
 enum Timestamp {
     static func format(_ date: Date) -> String {

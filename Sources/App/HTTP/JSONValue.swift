@@ -60,7 +60,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// The value as compact JSON with sorted keys.
+    /// Returns the value as compact JSON with sorted keys.
     public func encoded() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

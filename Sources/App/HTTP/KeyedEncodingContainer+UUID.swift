@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes every UUID of an API answer in lowercase, the canonical text form of RFC 9562.
+/// Writes every UUID of an API response in lowercase, the canonical text form of RFC 9562.
 ///
 /// Foundation encodes `UUID` in uppercase. The synthesized `Encodable` conformances of this
 /// module pick these more specific overloads, so ids in bodies match the lowercase ids in

@@ -1,7 +1,7 @@
 public import Foundation
 public import HTTPServer
 
-/// An RFC 9457 problem document: the body of every error answer.
+/// An RFC 9457 problem document: the body of every error response.
 ///
 /// `type` is stable and machine-readable; `detail` says what is wrong with which value and what
 /// to do; `field` is the path of the request field at fault, when one is.

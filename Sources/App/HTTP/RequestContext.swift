@@ -2,7 +2,7 @@ public import Foundation
 public import HTTPServer
 public import Logging
 
-/// One request as a route handler sees it.
+/// One request with what the router and authentication added to it.
 public struct RequestContext: Sendable {
     public var request: HTTPRequest
     /// Values of the `:name` segments of the matched route.
@@ -12,7 +12,7 @@ public struct RequestContext: Sendable {
     /// Carries the request id; handlers add their own ids to it.
     public var logger: Logger
 
-    /// A path parameter parsed as a UUID.
+    /// Returns a path parameter parsed as a UUID.
     ///
     /// - Throws: a 404 ``Problem`` when the segment is not a UUID, since no such resource can
     ///   exist.
@@ -24,7 +24,7 @@ public struct RequestContext: Sendable {
         return id
     }
 
-    /// The body as a JSON object, after checking its media type.
+    /// Returns the body as a JSON object, after checking its media type.
     func jsonBody() throws(Problem) -> JSONObjectReader {
         let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {

@@ -58,7 +58,7 @@ struct TemplateCreateRequest: Sendable {
         self.components = .object(components.fields)
     }
 
-    /// The JSON Infobip's create endpoint takes.
+    /// Returns the JSON body Infobip's create endpoint takes.
     func infobipBody() -> Data {
         JSONValue.object([
             "name": .string(name),

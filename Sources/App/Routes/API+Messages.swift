@@ -2,8 +2,8 @@ import Foundation
 import HTTPServer
 
 extension API {
-    /// Sends one template message. Answers 201 once Infobip accepted or finally refused it, and
-    /// 202 while its outcome is unknown (Infobip did not answer) and its report is awaited.
+    /// Sends one template message. Returns 201 once Infobip accepted or finally refused it, and
+    /// 202 while its outcome is unknown (Infobip did not respond) and its report is awaited.
     func sendMessage(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
         let request = try SendRequest(try context.jsonBody())
         let view = try await dispatcher.send(request, tenant: tenant, logger: context.logger)

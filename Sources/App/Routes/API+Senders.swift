@@ -6,33 +6,24 @@ import Postgres
 extension API {
     func createSender(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
         let waba = try await requireWaba(context, tenant)
-        let body = try context.jsonBody()
-        try body.rejectUnknownFields(allowed: ["number", "status", "quality"])
-        let numberText = try body.string(
-            "number",
-            hint:
-                "Give the sender's WhatsApp number in international format, such as +5511987654321."
-        )
-        let number: PhoneNumber
-        do {
-            number = try PhoneNumber(parsing: numberText)
-        } catch {
-            throw Problem.invalidField("number", error.description)
+        let request = try SenderRequest.creation(try context.jsonBody())
+        guard let number = request.number else {
+            preconditionFailure("a creation request always has a number")
         }
-        let status = try Self.senderStatus(body) ?? .active
-        let quality = try Self.quality(body) ?? .high
+        let quality = request.quality ?? .high
         let now = Date()
         let sender = Sender(
             id: UUID(),
             wabaId: waba.id,
             number: number.digits,
-            status: status,
+            status: request.status ?? .active,
             quality: quality,
             score: quality.initialScore,
             lastUsedAt: nil,
             createdAt: now,
             updatedAt: now
         )
+
         do {
             try await pool.withConnection { connection in try SenderStore.insert(connection, sender)
             }
@@ -53,6 +44,7 @@ extension API {
                 "wabaId": waba.id.uuidString.lowercased(),
             ]
         )
+
         var response = JSONResponse.make(status: 201, sender)
         let location =
             "/wabas/\(waba.id.uuidString.lowercased())/senders/"
@@ -74,26 +66,17 @@ extension API {
     func updateSender(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
         let waba = try await requireWaba(context, tenant)
         let senderID = try context.uuidParameter("senderId", resource: "sender")
-        let body = try context.jsonBody()
-        try body.rejectUnknownFields(allowed: ["status", "quality"])
-        let status = try Self.senderStatus(body)
-        let quality = try Self.quality(body)
-        guard status != nil || quality != nil else {
-            throw Problem.missingField(
-                "status",
-                hint: "Give status (ACTIVE, PAUSED or DISABLED), quality (HIGH, MEDIUM or LOW), "
-                    + "or both."
-            )
-        }
+        let request = try SenderRequest.change(try context.jsonBody())
+
         let updated = try await pool.withTransaction { connection in
             guard var sender = try SenderStore.find(connection, id: senderID, wabaID: waba.id)
             else {
                 throw Problem.notFound("sender", id: senderID.uuidString.lowercased())
             }
-            if let status {
+            if let status = request.status {
                 sender.status = status
             }
-            if let quality, quality != sender.quality {
+            if let quality = request.quality, quality != sender.quality {
                 sender.quality = quality
                 sender.score = quality.initialScore
             }
@@ -108,27 +91,5 @@ extension API {
             ]
         )
         return JSONResponse.make(updated)
-    }
-
-    private static func senderStatus(_ body: JSONObjectReader) throws(Problem) -> SenderStatus? {
-        guard let text = try body.optionalString("status") else { return nil }
-        guard let status = SenderStatus(rawValue: text) else {
-            throw Problem.invalidField(
-                "status",
-                "status is '\(text)'; it must be ACTIVE, PAUSED or DISABLED."
-            )
-        }
-        return status
-    }
-
-    private static func quality(_ body: JSONObjectReader) throws(Problem) -> Quality? {
-        guard let text = try body.optionalString("quality") else { return nil }
-        guard let quality = Quality(rawValue: text) else {
-            throw Problem.invalidField(
-                "quality",
-                "quality is '\(text)'; it must be HIGH, MEDIUM or LOW."
-            )
-        }
-        return quality
     }
 }

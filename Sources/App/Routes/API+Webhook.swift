@@ -8,7 +8,7 @@ extension API {
     /// template update events.
     ///
     /// Every item of a `results` array is processed on its own. An item for an unknown message,
-    /// with an unknown status or that cannot be read is logged and skipped, and the answer is
+    /// with an unknown status or that cannot be read is logged and skipped, and the response is
     /// still 200, because Infobip would otherwise post the whole batch again. A database failure
     /// answers 5xx instead, so Infobip posts the batch again; repeated reports change nothing.
     func receiveWebhook(_ context: RequestContext) async throws -> HTTPResponse {

@@ -47,7 +47,7 @@ struct API: Sendable {
         return router
     }()
 
-    /// Answers one request; never throws, since every failure becomes a problem document.
+    /// Handles one request. It never throws, since every failure becomes a problem document.
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
         let requestID = Self.requestID(request)
@@ -131,7 +131,7 @@ struct API: Sendable {
         )
     }
 
-    /// The caller's `X-Request-Id` when it is short and printable, else a new UUID.
+    /// Returns the caller's `X-Request-Id` when it is short and printable, else a new UUID.
     private static func requestID(_ request: HTTPRequest) -> String {
         if let given = request.headers["X-Request-Id"], (1...128).contains(given.count),
             given.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline })

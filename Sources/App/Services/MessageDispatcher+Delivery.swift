@@ -7,10 +7,10 @@ import Postgres
 extension MessageDispatcher {
     /// Tries senders until Infobip accepts the message or a failure ends it.
     ///
-    /// Each failure's ``FailureCause`` decides the next step: a sender fault moves to the next
-    /// best sender, a recipient, content or account fault fails the message, a transient fault
-    /// was already retried on the same sender, and an unknown outcome leaves the message
-    /// QUEUED for Infobip's report, because another sender could deliver it a second time.
+    /// Each failure's ``FailureCause`` decides the next step. A sender fault moves to the next
+    /// best sender. A recipient, content or account fault fails the message. A transient fault
+    /// was already retried on the same sender. An unknown outcome leaves the message QUEUED for
+    /// Infobip's report, because another sender could deliver it a second time.
     func deliver(
         _ message: Message,
         content: TemplateContent,
@@ -82,13 +82,13 @@ extension MessageDispatcher {
     }
 
     /// Reserves the next sender and records the attempt before Infobip is called, so a report
-    /// that arrives before Infobip's HTTP answer still finds its message.
+    /// that arrives before Infobip's HTTP response still finds its message.
     private func startAttempt(
         _ message: Message,
         number: Int,
         excluding excluded: [UUID]
     ) async throws -> StartedAttempt? {
-        // A sender locked by a concurrent reservation is skipped; when every remaining sender is
+        // A sender locked by a concurrent reservation is skipped. When every remaining sender is
         // locked, wait briefly for those short transactions instead of reporting none left.
         for _ in 0..<50 {
             let started: StartedAttempt?? = try await pool.withTransaction { connection in
@@ -183,7 +183,7 @@ extension MessageDispatcher {
         senderID: UUID
     ) throws {
         guard let current = try MessageStore.lock(connection, id: messageID) else { return }
-        // A report may have arrived before this answer and moved the message further already.
+        // A report may have arrived before this response and moved the message further already.
         let applies = current.status.canMove(to: .sent)
         if applies {
             try MessageStore.setStatus(connection, id: messageID, status: .sent, senderID: senderID)

@@ -44,8 +44,9 @@ extension MessageDispatcher {
         }
     }
 
-    /// `Retry-After` when Infobip sent one, else exponential backoff from 250 ms; both capped by
-    /// ``maximumRetryDelay`` and spread by up to 20 % of jitter so clients do not retry in step.
+    /// Returns the wait before a retry: `Retry-After` when Infobip sent one, else an exponential
+    /// backoff from 250 ms. Both are capped by ``maximumRetryDelay``, and up to 20 % of jitter
+    /// is added so that clients do not retry in step.
     func retryDelay(afterRequest request: Int, retryAfter: Duration?) -> Duration {
         let base = retryAfter ?? .milliseconds(250 * (1 << min(request - 1, 6)))
         let capped = min(base, maximumRetryDelay)
@@ -54,7 +55,7 @@ extension MessageDispatcher {
     }
 }
 
-/// What one attempt's calls to Infobip came to.
+/// The result of one attempt's calls to Infobip.
 struct AttemptResult: Sendable {
     /// `nil` when Infobip accepted the message.
     var cause: FailureCause?
@@ -111,12 +112,12 @@ struct AttemptResult: Sendable {
         }
     }
 
-    /// The attempt record completed with this result.
+    /// Returns the attempt record completed with this result.
     func applied(to attempt: MessageAttempt) -> MessageAttempt {
         var finished = attempt
         finished.outcome = cause.map(\.rawValue) ?? MessageAttempt.acceptedOutcome
         if cause == .duplicate {
-            // Infobip already holds this id, so an earlier request of this attempt got through.
+            // Infobip already has this id, so an earlier request of this attempt got through.
             finished.outcome = MessageAttempt.acceptedOutcome
         }
         finished.httpStatus = httpStatus

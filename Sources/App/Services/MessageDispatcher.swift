@@ -15,7 +15,7 @@ struct MessageDispatcher: Sendable {
     let notifyURL: String
     /// Extra requests after a transient failure, on the same sender with the same id.
     var transientRetries = 2
-    /// Upper bound on one wait between transient retries, whatever `Retry-After` asks.
+    /// Maximum wait between transient retries, whatever `Retry-After` requests.
     var maximumRetryDelay: Duration = .seconds(5)
 
     /// Sends `request` for `tenant` and returns the stored message.

@@ -58,7 +58,7 @@ struct MessageView: Sendable, Encodable {
         }
     }
 
-    /// The parameters as stored and shown: the same shape the send request used.
+    /// Returns the parameters as stored and shown, in the shape the send request used.
     static func paramsJSON(_ params: TemplateParameters) -> JSONValue {
         var object: [String: JSONValue] = ["body": .array(params.body.map(JSONValue.string))]
         if let header = params.header {

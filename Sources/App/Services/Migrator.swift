@@ -104,7 +104,7 @@ struct Migrator: Sendable {
         }
     }
 
-    /// The folder used when `MIGRATIONS_DIR` is not set: the `sql` folder of the source tree
+    /// Returns the folder used when `MIGRATIONS_DIR` is not set: the `sql` folder of the source tree
     /// this binary was built from when it exists, else `./sql`.
     static func defaultDirectory() -> String {
         let sourceTree = URL(fileURLWithPath: #filePath)

@@ -7,8 +7,8 @@ import Postgres
 /// Applies Infobip's delivery and seen reports to messages and sender scores.
 ///
 /// Each report item is applied in a transaction of its own that locks the message row, so
-/// concurrent and repeated reports apply one at a time: the first moves the status and the
-/// score, and the rest are kept in the history with `applied` false.
+/// concurrent and repeated reports apply one at a time. The first moves the status and the
+/// score. The rest are kept in the history with `applied` false.
 struct ReportProcessor: Sendable {
     let pool: PostgresPool
 

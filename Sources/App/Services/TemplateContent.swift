@@ -1,7 +1,7 @@
 import Domain
 import Infobip
 
-/// What a send puts into Infobip's message, apart from the sender and the ids.
+/// The content of one Infobip template message, apart from the sender and the ids.
 struct TemplateContent: Sendable {
     var to: String
     var templateName: String

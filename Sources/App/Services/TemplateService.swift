@@ -6,14 +6,14 @@ import Postgres
 
 /// Creates templates through Infobip and pulls Infobip's list into the database.
 ///
-/// Infobip addresses templates through a sender number, but they belong to the WABA, so any
-/// ACTIVE sender of the WABA serves; the stored template has no sender.
+/// Infobip addresses templates through a sender number, but they belong to the WABA. So any
+/// ACTIVE sender of the WABA serves, and the stored template has no sender.
 struct TemplateService: Sendable {
     let pool: PostgresPool
     let infobip: InfobipClient
     let secretKey: SecretKey
 
-    /// Submits a template to Infobip and stores Infobip's answer.
+    /// Submits a template to Infobip and stores Infobip's response.
     func create(
         wabaID: UUID,
         tenant: Tenant,
@@ -96,7 +96,7 @@ struct TemplateService: Sendable {
         InfobipCredentials(baseURL: waba.url, apiKey: try secretKey.open(waba.apiKeySealed))
     }
 
-    /// Turns an Infobip failure into the answer for our caller.
+    /// Turns an Infobip failure into the problem returned to our caller.
     static func problem(for failure: InfobipFailure, action: String) -> Problem {
         switch failure {
         case .http(let status, let error, _) where status == 400:

@@ -57,7 +57,7 @@ enum MessageStore {
         return try rows.first.map(message(from:))
     }
 
-    /// Finds the attempt Infobip knows under `infobipMessageID`, and locks its message.
+    /// Finds the attempt sent to Infobip as `infobipMessageID`, and locks its message.
     static func lockByInfobipMessageID(
         _ connection: PostgresConnection,
         _ infobipMessageID: String
@@ -98,8 +98,8 @@ enum MessageStore {
         sender: Sender
     ) throws -> MessageAttempt {
         let id = UUID()
-        // The first attempt carries the message's own id, which is what a client correlating
-        // with Infobip expects; a fallback attempt needs an id of its own.
+        // The first attempt carries the message's own id, so a client can correlate it with
+        // Infobip. A fallback attempt needs an id of its own.
         let infobipID = number == 1 ? messageID.uuidString.lowercased() : id.uuidString.lowercased()
         let rows = try connection.query(
             """

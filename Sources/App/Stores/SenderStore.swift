@@ -87,7 +87,7 @@ enum SenderStore {
         return try rows.first.map(sender(from:))
     }
 
-    /// Whether an ACTIVE sender outside `excluded` exists, locked or not.
+    /// Returns whether an ACTIVE sender outside `excluded` exists, locked or not.
     static func hasActive(
         _ connection: PostgresConnection,
         wabaID: UUID,

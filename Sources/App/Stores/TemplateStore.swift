@@ -51,7 +51,7 @@ enum TemplateStore {
         return try rows.map(template(from:))
     }
 
-    /// Every language of one template name.
+    /// Returns every language of one template name.
     static func find(
         _ connection: PostgresConnection,
         wabaID: UUID,
@@ -112,6 +112,6 @@ struct TemplateRecord: Sendable {
     var status: String
     var quality: String?
     var structure: JSONValue
-    /// Infobip's answer as it came, for audits.
+    /// Infobip's response body as received, for audits.
     var infobipResponse: Data?
 }
