@@ -6,8 +6,9 @@ import Testing
     /// The README's walk-through: WABA, two senders, a template, a send, then Infobip's
     /// delivery and seen reports arriving from the simulator.
     @Test func sendReachesSeenThroughReports() async throws {
-        // Reports come 300 ms apart, so the history order is the one a client sees live.
-        try await withScenario(simulatorArguments: ["--report-delay-ms", "300"]) { scenario in
+        // Reports come 1.5 s apart, so even a slow send on a loaded machine stores SENT before
+        // the delivery report arrives and the history order is the one a client sees live.
+        try await withScenario(simulatorArguments: ["--report-delay-ms", "1500"]) { scenario in
             let first = Scenario.randomNumber()
             let second = Scenario.randomNumber()
             try await scenario.addSender(first)

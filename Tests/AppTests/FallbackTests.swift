@@ -11,6 +11,11 @@ import Testing
             try await scenario.addSender(healthy, quality: "MEDIUM")
             try await scenario.addTemplate()
             try await scenario.simulator.configureSender(faulty, ["behavior": "senderFault"])
+            // No reports, so the answer shows the status the send itself gave.
+            try await scenario.simulator.configureSender(
+                healthy,
+                ["behavior": "accept", "reports": []]
+            )
 
             let response = try await scenario.send()
             #expect(response.status == 201)
