@@ -17,6 +17,11 @@ public enum FailureCause: String, Sendable, CaseIterable, Codable {
     /// A passing fault (rate limit, server error): retry later on the same sender with the same
     /// message id.
     case transient = "TRANSIENT"
+    /// Too many messages from this sender to this recipient (Meta's pair rate limit, 131056):
+    /// back off on the same sender, since rotating senders to dodge the limit is what Meta
+    /// penalises. Infobip does not say which of its codes carries 131056, so its
+    /// EC_TOO_MANY_REQUESTS in a report is read the same way.
+    case rateLimited = "RATE_LIMITED"
     /// Infobip already holds a message with this id, so an earlier attempt was accepted.
     case duplicate = "DUPLICATE"
     /// The request may have reached Infobip but no answer came. Sending it from another sender
@@ -29,6 +34,7 @@ public enum FailureCause: String, Sendable, CaseIterable, Codable {
         case .sender, .senderThrottled: .tryNextSender
         case .recipient, .content, .account: .failMessage
         case .transient: .retrySameSender
+        case .rateLimited: .backOffSameSender
         case .duplicate, .unknownOutcome: .awaitReport
         }
     }
@@ -39,5 +45,7 @@ public enum FailureStep: Sendable, Equatable {
     case tryNextSender
     case failMessage
     case retrySameSender
+    /// Send again later through the same sender, as a new attempt, after a growing wait.
+    case backOffSameSender
     case awaitReport
 }

@@ -111,7 +111,7 @@ public enum FailureClassifier {
         7014: .content,  // EC_MEDIA_UPLOAD_ERROR
         7015: .content,  // EC_MEDIA_METADATA_ERROR
         7016: .sender,  // EC_SPAM_RATE: a cap based on this sender's quality
-        7017: .transient,  // EC_TOO_MANY_REQUESTS
+        7017: .rateLimited,  // EC_TOO_MANY_REQUESTS
         7018: .content,  // EC_INTERNAL_BAD_MAPPING
         7019: .account,  // EC_PROVIDER_BILLING_ERROR
         7020: .recipient,  // EC_DEVICE_REPRODUCTION_ERROR
@@ -166,9 +166,10 @@ public enum FailureClassifier {
         131031: .account, 368: .account, 130497: .account, 131042: .account,
         134011: .account, 80007: .account, 4: .account, 0: .account, 190: .account,
         3: .account, 10: .account, 131005: .account,
-        // Passing faults. 131056 is the pair rate limit: back off on the same sender, never
-        // rotate senders to dodge it.
-        131056: .transient, 131000: .transient, 131016: .transient, 1: .transient,
+        // The pair rate limit: back off on the same sender, never rotate senders to dodge it.
+        131056: .rateLimited,
+        // Passing faults.
+        131000: .transient, 131016: .transient, 1: .transient,
         2: .transient, 133004: .transient, 133015: .transient,
     ]
 }

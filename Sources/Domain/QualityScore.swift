@@ -50,7 +50,9 @@ public enum ScoreChange: Sendable, Equatable {
             case .sender: -QualityScore.senderFailurePenalty
             case .content: -QualityScore.contentFailurePenalty
             case .recipient: -QualityScore.recipientFailurePenalty
-            case .senderThrottled, .account, .transient, .duplicate, .unknownOutcome: 0
+            case .senderThrottled, .account, .transient, .rateLimited, .duplicate,
+                .unknownOutcome:
+                0
             }
         }
     }

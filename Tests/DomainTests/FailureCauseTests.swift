@@ -10,6 +10,7 @@ import Testing
         (.content, .failMessage),
         (.account, .failMessage),
         (.transient, .retrySameSender),
+        (.rateLimited, .backOffSameSender),
         (.duplicate, .awaitReport),
         (.unknownOutcome, .awaitReport),
     ]
@@ -38,6 +39,7 @@ import Testing
         (.content, "CONTENT"),
         (.account, "ACCOUNT"),
         (.transient, "TRANSIENT"),
+        (.rateLimited, "RATE_LIMITED"),
         (.duplicate, "DUPLICATE"),
         (.unknownOutcome, "UNKNOWN_OUTCOME"),
     ])

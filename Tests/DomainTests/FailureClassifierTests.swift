@@ -130,7 +130,7 @@ import Testing
         (7001, .account),  // EC_UNKNOWN_APPLICATION
         (7004, .account),  // EC_UNAUTHORIZED_ACCESS
         (7008, .content),  // EC_INVALID_TEMPLATE_ARGS
-        (7017, .transient),  // EC_TOO_MANY_REQUESTS
+        (7017, .rateLimited),  // EC_TOO_MANY_REQUESTS
         (7036, .transient),  // EC_TEMPLATE_NOT_SYNCED
         (7280, .duplicate),  // EC_DUPLICATE_REQUEST
         (7281, .account),  // EC_BAD_ORIGIN
@@ -140,7 +140,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (131056, FailureCause.transient),  // pair rate limit
+        (131056, FailureCause.rateLimited),  // pair rate limit
         (130429, .senderThrottled),  // throughput exceeded
         (131057, .senderThrottled),  // account in maintenance
         (2_494_100, .senderThrottled),
@@ -169,9 +169,8 @@ import Testing
         let cause = try #require(
             FailureClassifier.classify(groupId: 5, statusId: 13, errorId: 131056)
         )
-        #expect(cause == .transient)
-        #expect(cause.nextStep == .retrySameSender)
-        #expect(cause.nextStep != .tryNextSender)
+        #expect(cause == .rateLimited)
+        #expect(cause.nextStep == .backOffSameSender)
     }
 
     @Test func throughputLimitThrottlesSender() throws {
@@ -187,7 +186,7 @@ import Testing
         (5, 13, 7280, .duplicate),
         (5, 52, 7034, .sender),
         (2, 9, 7034, .sender),
-        (4, 15, 7017, .transient),
+        (4, 15, 7017, .rateLimited),
         (5, 999, 7008, .content),
         (5, 13, 250, .account),
     ])

@@ -4,14 +4,18 @@ import Testing
 @testable import Domain
 
 @Suite struct MessageStatusTests {
-    /// Every allowed move, written out by hand: forward along QUEUED < SENT < DELIVERED < SEEN,
-    /// and to FAILED only before DELIVERED.
+    /// Every allowed move, written out by hand: forward along QUEUED < SENDING < SENT <
+    /// DELIVERED < SEEN, to FAILED only before DELIVERED, and to EXPIRED or CANCELLED only from
+    /// QUEUED.
     private static let allowedMoves: [MessageStatus: Set<MessageStatus>] = [
-        .queued: [.sent, .delivered, .seen, .failed],
+        .queued: [.sending, .sent, .delivered, .seen, .failed, .expired, .cancelled],
+        .sending: [.sent, .delivered, .seen, .failed],
         .sent: [.delivered, .seen, .failed],
         .delivered: [.seen],
         .seen: [],
         .failed: [],
+        .expired: [],
+        .cancelled: [],
     ]
 
     @Test(arguments: MessageStatus.allCases, MessageStatus.allCases)
@@ -37,12 +41,15 @@ import Testing
 
     @Test(arguments: [
         (MessageStatus.queued, false),
+        (.sending, false),
         (.sent, false),
         (.delivered, false),
         (.seen, true),
         (.failed, true),
+        (.expired, true),
+        (.cancelled, true),
     ])
-    func finalStatusesAreSeenAndFailed(status: MessageStatus, isFinal: Bool) {
+    func finalStatusesEndMessage(status: MessageStatus, isFinal: Bool) {
         #expect(status.isFinal == isFinal)
     }
 
@@ -54,10 +61,13 @@ import Testing
 
     @Test(arguments: [
         (MessageStatus.queued, "QUEUED"),
+        (.sending, "SENDING"),
         (.sent, "SENT"),
         (.delivered, "DELIVERED"),
         (.seen, "SEEN"),
         (.failed, "FAILED"),
+        (.expired, "EXPIRED"),
+        (.cancelled, "CANCELLED"),
     ])
     func statusEncodesAsRawName(status: MessageStatus, name: String) throws {
         let data = try JSONEncoder().encode([status])

@@ -152,7 +152,7 @@ extension MessageDispatcher {
                         change: .failed(cause)
                     )
                     return .nextSender
-                case .failMessage, .retrySameSender:
+                case .failMessage, .retrySameSender, .backOffSameSender:
                     try Self.fail(
                         connection,
                         messageID: message.id,

@@ -89,7 +89,7 @@ struct ReportProcessor: Sendable {
         switch report.status {
         case .seen: .seen
         case .failed: .failed(report.cause ?? .content)
-        case .queued, .sent, .delivered: .none
+        case .queued, .sending, .sent, .delivered, .expired, .cancelled: .none
         }
     }
 
