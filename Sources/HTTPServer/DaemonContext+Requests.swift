@@ -54,29 +54,44 @@ extension DaemonContext {
         for (name, value) in readConnectionValues(connection, kind: .GET_ARGUMENT_KIND) {
             query[name] = value
         }
+        let methodName = method.map { String(cString: $0) } ?? ""
+        let path = url.map { String(cString: $0) } ?? "/"
         let context = RequestContext(
             connection: ConnectionHandle(pointer: connection),
-            method: method.map { String(cString: $0) } ?? "",
-            path: url.map { String(cString: $0) } ?? "/",
+            method: methodName,
+            path: path,
             query: query,
             headers: HTTPHeaders(readConnectionValues(connection, kind: .HEADER_KIND)),
-            remoteAddress: LibraryInfo.clientAddress(of: connection)
+            remoteAddress: LibraryInfo.clientAddress(of: connection),
+            bodyPolicy: bodyPolicy(methodName, path)
         )
         requestSlot.pointee = Unmanaged.passRetained(context).toOpaque()
         requestStarted()
 
-        guard let declared = context.headers["Content-Length"].flatMap(UInt64.init) else {
-            return .YES
-        }
-        if declared > UInt64(maxBodyBytes) {
-            // Queueing the 413 before the body arrives makes libmicrohttpd skip "100 Continue"
-            // and close the connection after the 413 instead of reading the body.
+        // Queueing a response before the body arrives makes libmicrohttpd skip
+        // "100 Continue" and close the connection after the response instead of reading the
+        // body.
+        let declared = context.headers["Content-Length"].flatMap(UInt64.init)
+        if let declared, declared > UInt64(context.bodyPolicy.maxBytes) {
             logBodyOverLimit(context)
-            context.setPhase(.rejected(responseQueued: true))
-            return queue(tooLargeResponse, on: connection)
+            let response = tooLargeResponse(for: context)
+            context.reject(with: response, responseQueued: true)
+            return queue(response, on: connection)
         }
-        // The reservation is capped because a client may declare a large body and send none.
-        context.reserveBody(bytes: min(Int(declared), Self.maxBodyReservation))
+        if context.bodyPolicy.spoolsBody {
+            do {
+                try context.startSpooling(in: spoolDirectory)
+            } catch {
+                logSpoolFailure(error, context)
+                let response = spoolFailureResponse(for: error)
+                context.reject(with: response, responseQueued: true)
+                return queue(response, on: connection)
+            }
+        } else if let declared {
+            // The reservation is capped because a client may declare a large body and send
+            // none.
+            context.reserveBody(bytes: min(Int(declared), Self.maxBodyReservation))
+        }
         return .YES
     }
 
@@ -86,19 +101,34 @@ extension DaemonContext {
     ) -> MHD_Result {
         switch context.phase {
         case .receiving:
-            // A chunk over the limit is dropped. libmicrohttpd 0.9.75 rejects a response queued
-            // while the body is arriving (MHD_queue_response returns MHD_NO), so the 413 is
-            // queued at the end of the body, which is read but not stored.
-            context.appendBody(chunk, maxBytes: maxBodyBytes)
-            if case .rejected = context.phase {
+            // A chunk that cannot be stored rejects the body. libmicrohttpd 0.9.75 rejects a
+            // response queued while the body is arriving (MHD_queue_response returns MHD_NO),
+            // so the response is queued at the end of the body, which is read but not stored.
+            switch context.appendBody(chunk) {
+            case .appended:
+                break
+            case .overLimit:
                 logBodyOverLimit(context)
+                context.reject(
+                    with: tooLargeResponse(for: context),
+                    responseQueued: false,
+                    discardingChunkBytes: chunk.count
+                )
+            case .writeFailed(let error):
+                logSpoolFailure(error, context)
+                context.reject(
+                    with: spoolFailureResponse(for: error),
+                    responseQueued: false,
+                    discardingChunkBytes: chunk.count
+                )
             }
             return .YES
         case .rejected:
             // A client that keeps sending is cut off without a response once it has sent
             // twice the limit, so that a rejected upload cannot hold a connection forever.
             let discarded = context.discardBody(bytes: chunk.count)
-            let (maxDiscarded, overflow) = maxBodyBytes.multipliedReportingOverflow(by: 2)
+            let maxBytes = context.bodyPolicy.maxBytes
+            let (maxDiscarded, overflow) = maxBytes.multipliedReportingOverflow(by: 2)
             guard overflow || discarded <= maxDiscarded else {
                 logger.warning(
                     "HTTP request body far over limit, closing connection",
@@ -121,10 +151,10 @@ extension DaemonContext {
         switch context.phase {
         case .receiving:
             return suspendForHandler(context)
-        case .rejected(let responseQueued):
+        case .rejected(let response, let responseQueued):
             guard !responseQueued else { return .YES }
-            context.setPhase(.rejected(responseQueued: true))
-            return queue(tooLargeResponse, on: connection)
+            context.setPhase(.rejected(response, responseQueued: true))
+            return queue(response, on: connection)
         case .responseReady(let response):
             context.setPhase(.responded)
             return queue(response, on: connection)
@@ -136,7 +166,7 @@ extension DaemonContext {
 
     /// Suspends the connection and runs the handler in a task that resumes it when done.
     private func suspendForHandler(_ context: RequestContext) -> MHD_Result {
-        let request = context.beginHandling()
+        context.beginHandling()
         guard beginSuspension(of: context) else {
             context.setPhase(.responded)
             return queue(Self.stoppingResponse, on: context.connection.pointer)
@@ -145,7 +175,10 @@ extension DaemonContext {
         endSuspension()
         let handler = self.handler
         Task {
-            let response = await handler(request)
+            // The request is released when the handler returns, before the connection is
+            // resumed, so that a spooled body's file is deleted before the response is sent
+            // unless the handler kept a reference.
+            let response = await handler(context.takeRequest())
             self.handlerFinished(context, response: response)
         }
         return .YES
@@ -158,6 +191,15 @@ extension DaemonContext {
         logger.debug("HTTP request body over limit", requestMetadata(context))
     }
 
+    private func logSpoolFailure(_ error: SpooledBodyError, _ context: RequestContext) {
+        logger.error(
+            "HTTP request body could not be spooled",
+            requestMetadata(context, ["error": error.description])
+        )
+    }
+
+    /// Returns the request's method, path, client address and body limit, and the client's
+    /// `X-Request-Id` when it sent one.
     private func requestMetadata(
         _ context: RequestContext,
         _ extra: [String: String] = [:]
@@ -166,17 +208,35 @@ extension DaemonContext {
             "method": context.method,
             "path": context.path,
             "remoteAddress": context.remoteAddress ?? "unknown",
-            "maxBodyBytes": String(maxBodyBytes),
+            "maxBodyBytes": String(context.bodyPolicy.maxBytes),
         ]
+        if let requestID = context.headers["X-Request-Id"] {
+            metadata["requestId"] = requestID
+        }
         metadata.merge(extra) { _, new in new }
         return metadata
     }
 
-    private var tooLargeResponse: HTTPResponse {
-        HTTPResponse(
+    private func tooLargeResponse(for context: RequestContext) -> HTTPResponse {
+        let maxBytes = context.bodyPolicy.maxBytes
+        return HTTPResponse(
             status: 413,
             headers: ["Content-Type": "text/plain; charset=utf-8"],
-            body: Data("The request body exceeds \(maxBodyBytes) bytes.\n".utf8)
+            body: Data("The request body exceeds \(maxBytes) bytes.\n".utf8)
+        )
+    }
+
+    /// Returns 507 when the disk is full, so that the client knows a retry may succeed
+    /// later, and 500 for other file errors.
+    private func spoolFailureResponse(for error: SpooledBodyError) -> HTTPResponse {
+        let (status, message) =
+            error.isOutOfSpace
+            ? (507, "The server has no space to store the request body. Retry later.\n")
+            : (500, "The server could not store the request body.\n")
+        return HTTPResponse(
+            status: status,
+            headers: ["Content-Type": "text/plain; charset=utf-8"],
+            body: Data(message.utf8)
         )
     }
 }

@@ -30,16 +30,20 @@ final class DaemonContext: Sendable {
     }
 
     let handler: @Sendable (HTTPRequest) async -> HTTPResponse
-    let maxBodyBytes: Int
+    let bodyPolicy: @Sendable (_ method: String, _ path: String) -> HTTPServer.BodyPolicy
+    /// The directory where spooled request bodies are created.
+    let spoolDirectory: URL
     let logger: Logger
     let state = Mutex(State())
 
     init(
-        maxBodyBytes: Int,
+        bodyPolicy: @escaping @Sendable (_ method: String, _ path: String) -> HTTPServer.BodyPolicy,
+        spoolDirectory: URL,
         logger: Logger,
         handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse
     ) {
-        self.maxBodyBytes = maxBodyBytes
+        self.bodyPolicy = bodyPolicy
+        self.spoolDirectory = spoolDirectory
         self.logger = logger
         self.handler = handler
     }

@@ -39,7 +39,8 @@ struct DaemonLauncher {
     ) throws(HTTPServerError) -> RunningDaemon {
         let settings = try validatedSettings()
         let context = DaemonContext(
-            maxBodyBytes: configuration.maxBodyBytes,
+            bodyPolicy: configuration.bodyPolicy,
+            spoolDirectory: configuration.spoolDirectory,
             logger: logger,
             handler: handler
         )

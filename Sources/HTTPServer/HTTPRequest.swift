@@ -15,8 +15,13 @@ public struct HTTPRequest: Sendable {
     /// The request header fields in arrival order.
     public var headers: HTTPHeaders
 
-    /// The request body, empty when the client sent none.
+    /// The request body, empty when the client sent none or when it was spooled to a file.
     public var body: Data
+
+    /// The request body as a temporary file, set whenever the route's ``HTTPServer/BodyPolicy``
+    /// is ``HTTPServer/BodyPolicy/spool(maxBytes:)``, even for an empty body. It is `nil` for
+    /// buffered bodies. When it is set, ``body`` is empty.
+    public var spooledBody: SpooledBody?
 
     /// The client's numeric IP address, such as `127.0.0.1`, or `nil` when it is unknown.
     public var remoteAddress: String?
@@ -28,6 +33,7 @@ public struct HTTPRequest: Sendable {
         query: [String: String] = [:],
         headers: HTTPHeaders = HTTPHeaders(),
         body: Data = Data(),
+        spooledBody: SpooledBody? = nil,
         remoteAddress: String? = nil
     ) {
         self.method = method
@@ -35,6 +41,7 @@ public struct HTTPRequest: Sendable {
         self.query = query
         self.headers = headers
         self.body = body
+        self.spooledBody = spooledBody
         self.remoteAddress = remoteAddress
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension HTTPServer {
     /// Settings for one ``HTTPServer``.
     public struct Configuration: Sendable {
@@ -9,8 +11,28 @@ extension HTTPServer {
         /// which ``HTTPServer/port`` returns after ``HTTPServer/start()``.
         public var port: Int
 
-        /// The maximum request body size in bytes. Larger bodies get status 413.
+        /// The maximum request body size in bytes for the default ``bodyPolicy``. Larger bodies
+        /// get status 413.
         public var maxBodyBytes: Int
+
+        /// Chooses how each request's body is received, from the method and the percent-decoded
+        /// path.
+        ///
+        /// The server calls it on a libmicrohttpd thread when a request head arrives, so it must
+        /// return quickly and must not block. Until it is set, it returns
+        /// ``BodyPolicy/buffer(maxBytes:)`` with the current ``maxBodyBytes``.
+        public var bodyPolicy: @Sendable (_ method: String, _ path: String) -> BodyPolicy {
+            get {
+                customBodyPolicy ?? { [maxBodyBytes] _, _ in .buffer(maxBytes: maxBodyBytes) }
+            }
+            set { customBodyPolicy = newValue }
+        }
+
+        private var customBodyPolicy: (@Sendable (_ method: String, _ path: String) -> BodyPolicy)?
+
+        /// The directory for spooled request bodies, the system's temporary directory unless a
+        /// test points it elsewhere.
+        var spoolDirectory: URL = FileManager.default.temporaryDirectory
 
         /// How long a connection may stay idle, such as between keep-alive requests, before
         /// the server closes it. It is rounded up to whole seconds, and zero disables the limit.
@@ -27,18 +49,22 @@ extension HTTPServer {
         ///   - maxBodyBytes: Maximum request body in bytes, by default 16 MiB.
         ///   - connectionTimeout: Idle limit per connection, by default 30 seconds.
         ///   - threadCount: Number of libmicrohttpd threads, by default 2.
+        ///   - bodyPolicy: Body policy per method and path. By default every body is buffered
+        ///     up to `maxBodyBytes`.
         public init(
             host: String = "0.0.0.0",
             port: Int = 8080,
             maxBodyBytes: Int = 16 << 20,
             connectionTimeout: Duration = .seconds(30),
-            threadCount: Int = 2
+            threadCount: Int = 2,
+            bodyPolicy: (@Sendable (_ method: String, _ path: String) -> BodyPolicy)? = nil
         ) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
             self.connectionTimeout = connectionTimeout
             self.threadCount = threadCount
+            self.customBodyPolicy = bodyPolicy
         }
     }
 }

@@ -19,9 +19,10 @@ final class RequestContext: Sendable {
     enum Phase: Sendable {
         /// Body chunks are being appended.
         case receiving
-        /// The body exceeded the limit, so later chunks are discarded. `responseQueued` is
-        /// true once the 413 response is queued.
-        case rejected(responseQueued: Bool)
+        /// The body exceeded the limit or could not be stored, so later chunks are discarded
+        /// and the response is sent instead of calling the handler. `responseQueued` is true
+        /// once the response is queued.
+        case rejected(HTTPResponse, responseQueued: Bool)
         /// The connection is suspended while the handler task runs.
         case handling
         /// The response waits to be queued once libmicrohttpd resumes the connection.
@@ -30,10 +31,27 @@ final class RequestContext: Sendable {
         case responded
     }
 
+    /// The result of offering one body chunk.
+    enum AppendOutcome {
+        case appended
+        /// The chunk would take the body over the policy's limit, so nothing was stored.
+        case overLimit
+        /// Writing to the spool file failed, and part of the chunk may have been written.
+        case writeFailed(SpooledBodyError)
+    }
+
     private struct State {
         var phase = Phase.receiving
         var body = Data()
+        /// The file that receives the body in place of `body` under the spool policy.
+        var spoolFile: SpoolFileWriter?
         var discardedBytes = 0
+        /// The request, from the end of the body until the handler task takes it.
+        var request: HTTPRequest?
+
+        var storedBytes: Int {
+            spoolFile?.byteCount ?? body.count
+        }
     }
 
     let connection: ConnectionHandle
@@ -42,6 +60,8 @@ final class RequestContext: Sendable {
     let query: [String: String]
     let headers: HTTPHeaders
     let remoteAddress: String?
+    /// The body policy chosen when the request head arrived.
+    let bodyPolicy: HTTPServer.BodyPolicy
     private let state = Mutex(State())
 
     init(
@@ -50,7 +70,8 @@ final class RequestContext: Sendable {
         path: String,
         query: [String: String],
         headers: HTTPHeaders,
-        remoteAddress: String?
+        remoteAddress: String?,
+        bodyPolicy: HTTPServer.BodyPolicy
     ) {
         self.connection = connection
         self.method = method
@@ -58,6 +79,7 @@ final class RequestContext: Sendable {
         self.query = query
         self.headers = headers
         self.remoteAddress = remoteAddress
+        self.bodyPolicy = bodyPolicy
     }
 
     var phase: Phase {
@@ -73,17 +95,46 @@ final class RequestContext: Sendable {
         state.withLock { $0.body.reserveCapacity(bytes) }
     }
 
-    /// Appends a chunk unless the body would then exceed `maxBytes`, in which case the body
-    /// is dropped and the phase becomes ``Phase/rejected(responseQueued:)``.
-    func appendBody(_ chunk: UnsafeRawBufferPointer, maxBytes: Int) {
-        state.withLock { state in
-            guard state.body.count <= maxBytes - chunk.count else {
-                state.phase = .rejected(responseQueued: false)
-                state.discardedBytes += state.body.count + chunk.count
-                state.body = Data()
-                return
+    /// Creates the temporary file that receives the body from now on.
+    func startSpooling(in directory: URL) throws(SpooledBodyError) {
+        try state.withLock { (state: inout State) throws(SpooledBodyError) in
+            state.spoolFile = try SpoolFileWriter(directory: directory)
+        }
+    }
+
+    /// Stores a chunk in memory or in the spool file, unless the body would then exceed the
+    /// policy's limit.
+    func appendBody(_ chunk: UnsafeRawBufferPointer) -> AppendOutcome {
+        let maxBytes = bodyPolicy.maxBytes
+        return state.withLock { state in
+            guard state.storedBytes <= maxBytes - chunk.count else { return .overLimit }
+            guard let file = state.spoolFile else {
+                state.body.append(contentsOf: chunk)
+                return .appended
             }
-            state.body.append(contentsOf: chunk)
+            do throws(SpooledBodyError) {
+                try file.append(chunk)
+            } catch {
+                return .writeFailed(error)
+            }
+            return .appended
+        }
+    }
+
+    /// Drops the stored body, deleting the spool file, and enters
+    /// ``Phase/rejected(_:responseQueued:)`` with `response`.
+    ///
+    /// The stored bytes and `chunkBytes` more count as discarded.
+    func reject(
+        with response: HTTPResponse,
+        responseQueued: Bool,
+        discardingChunkBytes chunkBytes: Int = 0
+    ) {
+        state.withLock { state in
+            state.discardedBytes += state.storedBytes + chunkBytes
+            state.body = Data()
+            state.spoolFile = nil
+            state.phase = .rejected(response, responseQueued: responseQueued)
         }
     }
 
@@ -95,22 +146,35 @@ final class RequestContext: Sendable {
         }
     }
 
-    /// Moves the received body into a request and enters ``Phase/handling``.
-    func beginHandling() -> HTTPRequest {
-        let body = state.withLock { state in
+    /// Moves the received body into the request that ``takeRequest()`` returns, and enters
+    /// ``Phase/handling``.
+    func beginHandling() {
+        state.withLock { state in
             state.phase = .handling
-            let body = state.body
+            state.request = HTTPRequest(
+                method: method,
+                path: path,
+                query: query,
+                headers: headers,
+                body: state.body,
+                spooledBody: state.spoolFile?.finish(),
+                remoteAddress: remoteAddress
+            )
             state.body = Data()
-            return body
+            state.spoolFile = nil
         }
-        return HTTPRequest(
-            method: method,
-            path: path,
-            query: query,
-            headers: headers,
-            body: body,
-            remoteAddress: remoteAddress
-        )
+    }
+
+    /// Returns the request that ``beginHandling()`` stored and clears it, so that the request
+    /// and its spooled body are released as soon as the handler is done with them.
+    func takeRequest() -> HTTPRequest {
+        state.withLock { state in
+            guard let request = state.request else {
+                preconditionFailure("request \(method) \(path) was taken twice or never stored")
+            }
+            state.request = nil
+            return request
+        }
     }
 
     /// Stores the handler's response, or the stop path's 503, unless one is already stored.

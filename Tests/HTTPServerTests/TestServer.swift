@@ -18,21 +18,31 @@ struct TestServer {
     var baseURL: URL { URL(string: "http://127.0.0.1:\(server.port)")! }
 
     /// Starts a server with `handler` on 127.0.0.1 and port 0 unless `port` is given.
+    ///
+    /// Without `bodyPolicy` every body is buffered up to `maxBodyBytes`. Spooled bodies go to
+    /// `spoolDirectory`, by default the system's temporary directory.
     static func start(
         port: Int = 0,
         maxBodyBytes: Int = 16 << 20,
         threadCount: Int = 2,
+        bodyPolicy: (@Sendable (String, String) -> HTTPServer.BodyPolicy)? = nil,
+        spoolDirectory: URL? = nil,
         handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse
     ) throws -> TestServer {
         let logs = InMemoryLogHandler()
+        var configuration = HTTPServer.Configuration(
+            host: "127.0.0.1",
+            port: port,
+            maxBodyBytes: maxBodyBytes,
+            connectionTimeout: .seconds(10),
+            threadCount: threadCount,
+            bodyPolicy: bodyPolicy
+        )
+        if let spoolDirectory {
+            configuration.spoolDirectory = spoolDirectory
+        }
         let server = HTTPServer(
-            configuration: HTTPServer.Configuration(
-                host: "127.0.0.1",
-                port: port,
-                maxBodyBytes: maxBodyBytes,
-                connectionTimeout: .seconds(10),
-                threadCount: threadCount
-            ),
+            configuration: configuration,
             logger: Logger(label: "test.http", level: .debug, handler: logs),
             handler: handler
         )
