@@ -3,8 +3,8 @@ public import Logging
 /// The command line of `infobip-sim`.
 ///
 /// `infobip-sim --port N [--host 127.0.0.1] [--api-key KEY]... [--report-delay-ms 200]
-/// [--template-status APPROVED] [--log-level info]`. Each flag also takes the `--flag=value`
-/// form.
+/// [--template-status APPROVED] [--log-bodies on] [--log-level info]`. Each flag also takes the
+/// `--flag=value` form.
 public struct CommandLineOptions: Sendable, Equatable {
     /// The action that the command line selects.
     public enum Command: Sendable, Equatable {
@@ -26,6 +26,9 @@ public struct CommandLineOptions: Sendable, Equatable {
     public var templateStatus = "APPROVED"
     /// Minimum level of the JSON log lines on standard error; default `info`.
     public var logLevel: Logger.Level = .info
+    /// Whether `GET /simulator/requests` keeps request bodies, true by default
+    /// (`--log-bodies on`).
+    public var logBodies = true
 
     public init() {}
 
@@ -45,6 +48,10 @@ public struct CommandLineOptions: Sendable, Equatable {
                                    from the previous one (default 200)
           --template-status NAME   status of created templates, such as APPROVED or PENDING
                                    (default APPROVED)
+          --log-bodies on|off      whether GET /simulator/requests keeps request bodies
+                                   (default on). With off, an entry keeps the method, path,
+                                   query, headers and receivedAt, and for template sends
+                                   messageCount and senders, which keeps benchmarks lean
           --log-level LEVEL        trace, debug, info, warning or error (default info)
           --help                   print this text and exit
 
@@ -102,6 +109,13 @@ public struct CommandLineOptions: Sendable, Equatable {
                     )
                 }
                 options.templateStatus = status
+            case "--log-bodies":
+                let setting = try value()
+                switch setting {
+                case "on": options.logBodies = true
+                case "off": options.logBodies = false
+                default: throw invalid("--log-bodies must be on or off, not \(setting)")
+                }
             case "--log-level":
                 let name = try value()
                 guard let level = Logger.Level(name: name) else {
@@ -125,7 +139,8 @@ public struct CommandLineOptions: Sendable, Equatable {
         SimulatorConfiguration(
             apiKeys: Set(apiKeys),
             reportDelayMilliseconds: reportDelayMilliseconds,
-            templateStatus: templateStatus
+            templateStatus: templateStatus,
+            logsRequestBodies: logBodies
         )
     }
 

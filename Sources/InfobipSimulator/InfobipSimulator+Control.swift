@@ -24,9 +24,9 @@ extension InfobipSimulator {
         case ("GET", "requests"):
             var entries = requestLog.entries
             if let path = request.query["path"] {
-                entries = entries.filter { $0["path"]?.stringValue == path }
+                entries = entries.filter { $0.path == path }
             }
-            return .json(200, .array(entries))
+            return .json(200, .array(entries.map(\.json)))
         case ("DELETE", "requests"):
             requestLog.removeAll()
             return .noContent
@@ -36,7 +36,9 @@ extension InfobipSimulator {
             reportLog.removeAll()
             return .noContent
         case ("GET", "stats"):
-            return .json(200, ledger.json)
+            var stats = ledger.members
+            stats["senders"] = senderTraffic.json
+            return .json(200, .object(stats))
         default:
             return .json(404, LegacyErrorBody.notFound)
         }

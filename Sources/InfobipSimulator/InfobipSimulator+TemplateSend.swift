@@ -2,11 +2,17 @@ import Foundation
 import HTTPServer
 
 extension InfobipSimulator {
+    /// Maximum field paths named in the log line of a rejected request. The rest are only
+    /// counted, so a request with errors in every message still logs one short line.
+    static let maxLoggedFields = 10
+
     /// Handles `POST /whatsapp/1/message/template`: validates the body, applies the senders'
     /// behaviours, returns one entry per message in request order and schedules reports.
-    func sendTemplateMessages(_ request: HTTPRequest) async -> HTTPResponse {
+    ///
+    /// - Parameter document: The request body parsed as JSON, nil when it is not JSON.
+    func sendTemplateMessages(_ document: JSONValue?) async -> HTTPResponse {
         ledger.recordTemplateRequest()
-        guard let body = JSONValue(parsing: request.body)?.objectValue else {
+        guard let body = document?.objectValue else {
             logger.info("template request rejected: body is not a JSON object")
             return .json(400, LegacyErrorBody.badRequest())
         }
@@ -18,18 +24,25 @@ extension InfobipSimulator {
         case .failure(let errors):
             logger.info(
                 "template request rejected: validation failed",
-                ["fields": errors.paths.joined(separator: ",")]
+                [
+                    "fields": errors.paths.prefix(Self.maxLoggedFields).joined(separator: ","),
+                    "fieldCount": String(errors.paths.count),
+                ]
             )
             return .json(400, LegacyErrorBody.badRequest(errors))
         }
 
+        // Counted before any behaviour applies, so a request that then waits (`hang`) or fails
+        // as a whole still shows when it arrived.
         let senderNumbers = parsed.messages.map(\.from)
+        senderTraffic.recordRequest(senders: senderNumbers)
         if let behavior = senders.takeWholeRequestBehavior(senders: senderNumbers) {
             if let response = wholeRequestResponse(behavior) {
                 return response
             }
-            // Only `hang` lets the request go on, after its wait.
-            logger.info("template request hanging", ["seconds": String(behavior.hangSeconds)])
+            // Only `hang` lets the request go on, after its wait. The request's one info line
+            // is written with its response, so this line is at debug level.
+            logger.debug("template request hanging", ["seconds": String(behavior.hangSeconds)])
             await hang(seconds: behavior.hangSeconds)
         }
         return acceptMessages(parsed)

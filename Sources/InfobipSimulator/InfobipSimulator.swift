@@ -15,10 +15,12 @@ import Synchronization
 /// Simulator endpoints, without authentication:
 /// - `PUT`, `GET` and `DELETE /simulator/senders/{number}`: a sender's behaviour
 ///   (see ``SenderBehavior``)
-/// - `GET` and `DELETE /simulator/requests` (optional `?path=`): requests to Infobip endpoints
+/// - `GET` and `DELETE /simulator/requests` (optional `?path=`): requests to Infobip endpoints,
+///   with their bodies unless ``SimulatorConfiguration/logsRequestBodies`` is false
 /// - `GET` and `DELETE /simulator/reports`: every report POST attempted, and skipped ones
 ///   with `attempt` 0
-/// - `GET /simulator/stats`: template request, acceptance and duplicate counts
+/// - `GET /simulator/stats`: template request, acceptance and duplicate counts, and per sender
+///   the messages received and their peak rate in any one-second window
 ///
 /// Any other request gets 404 with Infobip's `NOT_FOUND` body.
 public final class InfobipSimulator: Sendable {
@@ -26,9 +28,10 @@ public final class InfobipSimulator: Sendable {
     let logger: Logger
     let senders: SenderRegistry
     let ledger = MessageLedger()
+    let senderTraffic = SenderTrafficMeter()
     let templates: TemplateStore
-    let requestLog: InspectionLog
-    let reportLog: InspectionLog
+    let requestLog: InspectionLog<RequestLogEntry>
+    let reportLog: InspectionLog<JSONValue>
     let dispatcher: ReportDispatcher
     /// Set by ``shutdown()``; a `hang` in progress ends early once it is set.
     let isShutDown = Atomic<Bool>(false)
@@ -65,8 +68,16 @@ public final class InfobipSimulator: Sendable {
         if segments.first == "simulator" {
             return handleControl(request, segments: Array(segments.dropFirst()))
         }
-        requestLog.append(Self.logEntry(for: request))
-        return await handleInfobip(request, segments: segments)
+        // Parsed once here for both the request log and the endpoint.
+        let document = request.body.isEmpty ? nil : JSONValue(parsing: request.body)
+        let entry = RequestLogEntry(
+            request,
+            document: document,
+            keepsBody: configuration.logsRequestBodies,
+            receivedAt: Date()
+        )
+        requestLog.append(entry)
+        return await handleInfobip(request, document: document, segments: segments)
     }
 
     /// Stops report delivery and ends every `hang` wait early. Reports not yet sent are
@@ -76,11 +87,16 @@ public final class InfobipSimulator: Sendable {
         dispatcher.shutdown()
     }
 
-    private func handleInfobip(_ request: HTTPRequest, segments: [String]) async -> HTTPResponse {
+    /// Routes a request to an Infobip endpoint. `document` is the body parsed as JSON.
+    private func handleInfobip(
+        _ request: HTTPRequest,
+        document: JSONValue?,
+        segments: [String]
+    ) async -> HTTPResponse {
         let method = request.method.uppercased()
         let route: (@Sendable (String) async -> HTTPResponse)?
         if method == "POST" && segments == ["whatsapp", "1", "message", "template"] {
-            route = { _ in await self.sendTemplateMessages(request) }
+            route = { _ in await self.sendTemplateMessages(document) }
         } else if Self.matches(segments, ["whatsapp", "2", "senders", "*", "templates"]) {
             switch method {
             case "POST": route = { apiKey in self.createTemplate(request, apiKey: apiKey) }
@@ -125,28 +141,5 @@ public final class InfobipSimulator: Sendable {
             return nil
         }
         return key
-    }
-
-    /// Builds the entry of `request` in `GET /simulator/requests`.
-    private static func logEntry(for request: HTTPRequest) -> JSONValue {
-        var headers: [String: JSONValue] = [:]
-        for (name, value) in request.headers {
-            if let existing = headers[name]?.stringValue {
-                headers[name] = .string(existing + ", " + value)
-            } else {
-                headers[name] = .string(value)
-            }
-        }
-        let body =
-            JSONValue(parsing: request.body)
-            ?? .string(String(decoding: request.body, as: UTF8.self))
-        return [
-            "method": .string(request.method),
-            "path": .string(request.path),
-            "query": .object(request.query.mapValues(JSONValue.string)),
-            "headers": .object(headers),
-            "body": body,
-            "receivedAt": .string(InfobipTimestamp.offsetForm(Date())),
-        ]
     }
 }

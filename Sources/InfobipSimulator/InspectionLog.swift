@@ -1,9 +1,18 @@
 import Synchronization
 
-/// A bounded, oldest-first list of JSON entries behind the inspection endpoints
+/// A bounded, oldest-first list of entries behind the inspection endpoints
 /// `GET /simulator/requests` and `GET /simulator/reports`.
-final class InspectionLog: Sendable {
-    private let state = Mutex<[JSONValue]>([])
+///
+/// The entries sit in a ring buffer, so an append at capacity replaces the oldest entry in
+/// constant time instead of shifting every entry.
+final class InspectionLog<Entry: Sendable>: Sendable {
+    private struct Ring {
+        var storage: [Entry] = []
+        /// Index of the oldest entry once `storage` is full.
+        var oldest = 0
+    }
+
+    private let state = Mutex(Ring())
     private let capacity: Int
 
     /// - Parameter capacity: Entries kept; past it the oldest entry is dropped, so a sandbox that
@@ -12,21 +21,25 @@ final class InspectionLog: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func append(_ entry: JSONValue) {
-        state.withLock { entries in
-            entries.append(entry)
-            if entries.count > capacity {
-                entries.removeFirst(entries.count - capacity)
+    func append(_ entry: Entry) {
+        state.withLock { ring in
+            if ring.storage.count < capacity {
+                ring.storage.append(entry)
+            } else {
+                ring.storage[ring.oldest] = entry
+                ring.oldest = (ring.oldest + 1) % capacity
             }
         }
     }
 
     /// The entries kept, oldest first.
-    var entries: [JSONValue] {
-        state.withLock { $0 }
+    var entries: [Entry] {
+        state.withLock { ring in
+            Array(ring.storage[ring.oldest...] + ring.storage[..<ring.oldest])
+        }
     }
 
     func removeAll() {
-        state.withLock { $0.removeAll() }
+        state.withLock { $0 = Ring() }
     }
 }

@@ -15,19 +15,13 @@ enum JSONValue: Sendable, Hashable {
 
     /// Parses `data`, or returns nil when it is not one complete JSON value.
     init?(parsing data: Data) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
-            return nil
-        }
+        guard let value = JSONParser.parse(data) else { return nil }
         self = value
     }
 
     /// Serialises the value with sorted keys and unescaped slashes, so output is reproducible.
     func serialized() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding fails only for a non-finite double. JSON parsing cannot produce one, and the
-        // simulator's own values are finite.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        JSONWriter.serialize(self)
     }
 
     /// The member `key` of an object, or nil for a missing member or a value of another type.
@@ -88,6 +82,8 @@ enum JSONValue: Sendable, Hashable {
     var isNull: Bool { self == .null }
 }
 
+/// `Codable` conformance for Foundation's coders, which the parser tests compare against. The
+/// simulator itself reads and writes bodies with ``JSONParser`` and ``JSONWriter``.
 extension JSONValue: Codable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

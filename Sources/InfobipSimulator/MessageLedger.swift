@@ -38,8 +38,8 @@ final class MessageLedger: Sendable {
         }
     }
 
-    /// The body of `GET /simulator/stats`.
-    var json: JSONValue {
+    /// The ledger's members of the `GET /simulator/stats` body.
+    var members: [String: JSONValue] {
         state.withLock { state in
             [
                 "templateRequests": .integer(state.templateRequests),

@@ -42,6 +42,20 @@ enum MessageStatus {
         "permanent": false,
     ]
 
+    /// Error object of a message refused for sending too fast, such as Meta's pair rate limit
+    /// (131056: one business number to one user).
+    ///
+    /// Id, name and `permanent: false` come from Infobip's error code table, which files 7017
+    /// among the chat client errors, group 1. The group name follows ``unknownUser``, which is
+    /// in the same group. NOTE: that Infobip reports Meta's 131056 as 7017 is inferred from the
+    /// two descriptions, and the description text summarises Infobip's table entry. No
+    /// published WhatsApp report shows either.
+    static let tooManyRequests: JSONValue = [
+        "id": 7017, "name": "EC_TOO_MANY_REQUESTS",
+        "description": "The number of requests has exceeded the allowed limit", "groupId": 1,
+        "groupName": "HANDSET_ERRORS", "permanent": false,
+    ]
+
     /// Error object of an undeliverable message: the recipient is not on WhatsApp.
     static let unknownUser: JSONValue = [
         "id": 7002, "name": "EC_UNKNOWN_USER",

@@ -59,6 +59,18 @@ struct PlannedReport: Sendable {
                         doneAt: doneAt
                     )
                 )
+            case .rateLimited:
+                return PlannedReport(
+                    due: due,
+                    url: message.notifyUrl,
+                    payload: .delivery,
+                    result: deliveryResult(
+                        message,
+                        status: MessageStatus.undeliverableNotDelivered,
+                        error: MessageStatus.tooManyRequests,
+                        doneAt: doneAt
+                    )
+                )
             case .seen:
                 return PlannedReport(
                     due: due,

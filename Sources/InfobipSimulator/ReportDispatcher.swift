@@ -41,12 +41,12 @@ final class ReportDispatcher: Sendable {
     }
 
     private let state = Mutex(State())
-    private let attemptLog: InspectionLog
+    private let attemptLog: InspectionLog<JSONValue>
     private let policy: RetryPolicy
     private let logger: Logger
     private let session: URLSession
 
-    init(attemptLog: InspectionLog, policy: RetryPolicy, logger: Logger) {
+    init(attemptLog: InspectionLog<JSONValue>, policy: RetryPolicy, logger: Logger) {
         self.attemptLog = attemptLog
         self.policy = policy
         self.logger = logger

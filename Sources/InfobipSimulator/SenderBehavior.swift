@@ -39,6 +39,9 @@ struct SenderBehavior: Sendable, Equatable {
         case seen = "SEEN"
         /// Delivery report with `UNDELIVERABLE_NOT_DELIVERED` and error `EC_UNKNOWN_USER`.
         case undeliverable = "UNDELIVERABLE"
+        /// Delivery report with `UNDELIVERABLE_NOT_DELIVERED` and error 7017
+        /// `EC_TOO_MANY_REQUESTS`, standing in for Meta's pair rate limit (131056).
+        case rateLimited = "RATE_LIMITED"
     }
 
     static let qualityRatings = ["HIGH", "MEDIUM", "LOW", "UNKNOWN"]

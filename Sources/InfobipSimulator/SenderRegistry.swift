@@ -11,11 +11,15 @@ final class SenderRegistry: Sendable {
         self.createdAt = createdAt
     }
 
-    /// Returns the registry key of `sender`: its digits, or for a sender without digits (an
-    /// alphanumeric name) the trimmed, lowercased text.
+    /// Returns the registry key of `sender`: its ASCII digits, or for a sender without digits
+    /// (an alphanumeric name) the trimmed, lowercased text.
     static func key(_ sender: String) -> String {
-        let digits = sender.filter(\.isASCII).filter(\.isNumber)
-        return digits.isEmpty ? sender.trimmingCharacters(in: .whitespaces).lowercased() : digits
+        // Byte scan: this runs several times per message on the send path.
+        let digits = sender.utf8.filter { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        if digits.isEmpty {
+            return sender.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 
     /// Returns the stored behaviour of `sender`, or the default one.

@@ -24,6 +24,11 @@ public struct SimulatorConfiguration: Sendable {
     /// Entries kept in each inspection log (requests and report attempts); the oldest go first.
     public var inspectionLogCapacity: Int
 
+    /// Whether `GET /simulator/requests` keeps each request's body. Without bodies an entry
+    /// keeps the method, path, query, headers, arrival time, and for a template send the message
+    /// count and senders, so a long benchmark keeps its memory flat.
+    public var logsRequestBodies: Bool
+
     /// Template statuses of Infobip's `TemplateApiResponse`.
     public static let templateStatuses = [
         "APPROVED", "IN_APPEAL", "PENDING", "REJECTED", "PENDING_DELETION", "DELETED",
@@ -37,7 +42,8 @@ public struct SimulatorConfiguration: Sendable {
         reportRetries: Int = 3,
         reportFirstBackoffMilliseconds: Int = 250,
         reportTimeoutMilliseconds: Int = 5_000,
-        inspectionLogCapacity: Int = 10_000
+        inspectionLogCapacity: Int = 10_000,
+        logsRequestBodies: Bool = true
     ) {
         self.apiKeys = apiKeys
         self.reportDelayMilliseconds = reportDelayMilliseconds
@@ -46,5 +52,6 @@ public struct SimulatorConfiguration: Sendable {
         self.reportFirstBackoffMilliseconds = reportFirstBackoffMilliseconds
         self.reportTimeoutMilliseconds = reportTimeoutMilliseconds
         self.inspectionLogCapacity = inspectionLogCapacity
+        self.logsRequestBodies = logsRequestBodies
     }
 }

@@ -76,6 +76,7 @@ public enum SimulatorProcess {
                 "apiKeys": String(options.apiKeys.count),
                 "reportDelayMs": String(options.reportDelayMilliseconds),
                 "templateStatus": options.templateStatus,
+                "logBodies": options.logBodies ? "on" : "off",
             ]
         )
 

@@ -44,7 +44,9 @@ struct ValidationErrors: Error, Sendable {
         if let length {
             checkLength(text, at: path, length: length)
         }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        // Same test as trimming `whitespacesAndNewlines` to empty, without the NSString
+        // bridge that trimming costs.
+        if text.unicodeScalars.allSatisfy(CharacterSet.whitespacesAndNewlines.contains) {
             add(path, "must not be blank")
         }
         return text

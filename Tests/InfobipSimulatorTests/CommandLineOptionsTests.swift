@@ -12,12 +12,15 @@ import Testing
         #expect(expected.reportDelayMilliseconds == 200)
         #expect(expected.templateStatus == "APPROVED")
         #expect(expected.logLevel == .info)
+        #expect(expected.logBodies)
+        #expect(expected.simulatorConfiguration.logsRequestBodies)
     }
 
     @Test func everyFlagIsParsed() throws {
         let command = try CommandLineOptions.parse([
             "--port=8099", "--host", "::1", "--api-key", "a", "--api-key=b",
             "--report-delay-ms", "50", "--template-status", "PENDING", "--log-level", "debug",
+            "--log-bodies=off",
         ])
         guard case .run(let options) = command else {
             Issue.record("expected run, got \(command)")
@@ -30,6 +33,8 @@ import Testing
         #expect(options.templateStatus == "PENDING")
         #expect(options.logLevel == .debug)
         #expect(options.simulatorConfiguration.apiKeys == ["a", "b"])
+        #expect(!options.logBodies)
+        #expect(!options.simulatorConfiguration.logsRequestBodies)
     }
 
     @Test func helpWinsOverOtherFlags() throws {
@@ -44,6 +49,7 @@ import Testing
             (["--port", "1", "--report-delay-ms", "-5"], "--report-delay-ms"),
             (["--port", "1", "--template-status", "PAUSED"], "--template-status"),
             (["--port", "1", "--log-level", "loud"], "--log-level"),
+            (["--port", "1", "--log-bodies", "maybe"], "--log-bodies"),
             (["--host", "127.0.0.1"], "--port"),
         ]
         for (arguments, flag) in cases {
@@ -55,5 +61,20 @@ import Testing
                 #expect(error.message.contains(flag), "\(arguments): \(error.message)")
             }
         }
+    }
+
+    @Test func logBodiesTakesOnAndOff() throws {
+        for (setting, expected) in [("on", true), ("off", false)] {
+            let command = try CommandLineOptions.parse(["--port", "0", "--log-bodies", setting])
+            guard case .run(let options) = command else {
+                Issue.record("expected run, got \(command)")
+                continue
+            }
+            #expect(options.logBodies == expected, "--log-bodies \(setting)")
+        }
+    }
+
+    @Test func usageListsLogBodies() {
+        #expect(CommandLineOptions.usage.contains("--log-bodies on|off"))
     }
 }

@@ -72,6 +72,22 @@ import Testing
         #expect(report.result["error"] == MessageStatus.unknownUser)
     }
 
+    @Test func rateLimitedResultCarriesError() throws {
+        let report = try #require(
+            PlannedReport.plan(for: message, reports: [.rateLimited], delay: .seconds(1)).first
+        )
+        let expectedError: JSONValue = [
+            "id": 7017, "name": "EC_TOO_MANY_REQUESTS",
+            "description": "The number of requests has exceeded the allowed limit", "groupId": 1,
+            "groupName": "HANDSET_ERRORS", "permanent": false,
+        ]
+        #expect(report.payload == .delivery)
+        #expect(report.result["status"] == MessageStatus.undeliverableNotDelivered)
+        #expect(report.result["error"] == expectedError)
+        #expect(report.result["messageId"] == "message-1")
+        #expect(report.result["doneAt"] == "2023-11-14T22:13:21.123+0000")
+    }
+
     @Test func loopbackRuleAcceptsOnlyLoopback() throws {
         let allowed = [
             "http://127.0.0.1:8080/reports", "https://localhost/x", "http://LOCALHOST:1",

@@ -76,4 +76,58 @@ import Testing
         let paths = (log.body?.arrayValue ?? []).map { $0["path"] }
         #expect(paths == ["/whatsapp/2/senders/2/templates", "/whatsapp/2/senders/3/templates"])
     }
+
+    @Test func logWrapsAroundManyTimes() async {
+        let small = makeSimulator(SimulatorConfiguration(inspectionLogCapacity: 3))
+        for sender in 1...8 {
+            _ = await small.call("GET", "/whatsapp/2/senders/\(sender)/templates")
+        }
+        let log = await small.call("GET", "/simulator/requests", apiKey: nil)
+        let paths = (log.body?.arrayValue ?? []).map { $0["path"] }
+        #expect(
+            paths == [
+                "/whatsapp/2/senders/6/templates", "/whatsapp/2/senders/7/templates",
+                "/whatsapp/2/senders/8/templates",
+            ]
+        )
+    }
+
+    @Test func templateEntryCountsMessagesAndSenders() async throws {
+        _ = await simulator.sendTemplates([
+            templateMessage(from: "441134960000", messageId: uniqueMessageId()),
+            templateMessage(from: "441134960009", messageId: uniqueMessageId()),
+            templateMessage(from: "441134960000", messageId: uniqueMessageId()),
+        ])
+        let log = await simulator.call("GET", "/simulator/requests", apiKey: nil)
+        let entry = try #require(log.body?[0])
+        #expect(entry["messageCount"] == 3)
+        #expect(entry["senders"] == ["441134960000", "441134960009"])
+        #expect(entry["body"]?["messages"]?.arrayValue?.count == 3)
+    }
+
+    @Test func bodiesOffKeepsCountAndSenders() async throws {
+        let quiet = makeSimulator(SimulatorConfiguration(logsRequestBodies: false))
+        _ = await quiet.sendTemplates([
+            templateMessage(from: "441134960000", messageId: uniqueMessageId()),
+            templateMessage(from: "441134960009", messageId: uniqueMessageId()),
+        ])
+        _ = await quiet.call("GET", "/whatsapp/2/senders/441134960000/templates")
+        let log = await quiet.call("GET", "/simulator/requests", apiKey: nil)
+        let entries = try #require(log.body?.arrayValue)
+        #expect(entries.count == 2)
+
+        let send = try #require(entries.first)
+        #expect(send["body"] == nil)
+        #expect(send["messageCount"] == 2)
+        #expect(send["senders"] == ["441134960000", "441134960009"])
+        #expect(send["method"] == "POST")
+        #expect(send["path"] == "/whatsapp/1/message/template")
+        #expect(send["headers"]?["Authorization"] == "App test-key")
+        #expect(send["receivedAt"]?.stringValue?.hasSuffix("+0000") == true)
+
+        let list = try #require(entries.last)
+        #expect(list["body"] == nil)
+        #expect(list["messageCount"] == nil)
+        #expect(list["senders"] == nil)
+    }
 }

@@ -173,6 +173,36 @@ import Testing
         #expect(retry.body?["messages"]?[0]?["status"] == MessageStatus.pendingEnroute)
     }
 
+    @Test func hangWaitsOncePerRequest() async {
+        await simulator.setBehavior(
+            "441134960000",
+            ["behavior": "hang", "hangSeconds": 0.3, "times": 1]
+        )
+        let started = ContinuousClock.now
+        let hung = await simulator.sendTemplates(
+            (0..<5).map { _ in templateMessage(messageId: uniqueMessageId()) }
+        )
+        let elapsed = ContinuousClock.now - started
+        let document = await simulator.call("GET", "/simulator/senders/441134960000", apiKey: nil)
+        #expect(hung.status == 200)
+        #expect(elapsed >= .milliseconds(300))
+        // A wait per message would take 1.5 s.
+        #expect(elapsed < .milliseconds(1_200))
+        // `times` counts requests, so the one request used it up.
+        #expect(document.body?["behavior"] == "accept")
+    }
+
+    @Test func rateLimitedReportIsAccepted() async {
+        let response = await simulator.setBehavior(
+            "441134960000",
+            ["reports": ["RATE_LIMITED", "SEEN"]]
+        )
+        #expect(response.status == 200)
+        #expect(response.body?["reports"] == ["RATE_LIMITED", "SEEN"])
+        let sent = await simulator.sendTemplates([templateMessage(messageId: uniqueMessageId())])
+        #expect(sent.body?["messages"]?[0]?["status"] == MessageStatus.pendingEnroute)
+    }
+
     @Test func behaviourDocumentDefaults() async {
         let document = await simulator.call("GET", "/simulator/senders/441134960000", apiKey: nil)
         #expect(document.status == 200)

@@ -292,4 +292,142 @@ import Testing
         #expect(limited.body == LegacyErrorBody.tooManyRequests)
         #expect(accepted.status == 200)
     }
+
+    @Test func helpListsLogBodies() async throws {
+        let result = try await SimulatorProcessHandle.runToEnd(["--help"])
+        #expect(result.output.contains("--log-bodies on|off"))
+    }
+
+    @Test func duplicateIdIsRejectedPerMessage() async throws {
+        let receiver = try ReportReceiver()
+        let simulator = try await SimulatorProcessHandle.launch(["--report-delay-ms", "20"])
+        let repeated = uniqueMessageId()
+        let fresh = uniqueMessageId()
+        let path = "/whatsapp/1/message/template"
+        let first = try await simulator.request(
+            "POST",
+            path,
+            json: ["messages": [templateMessage(messageId: repeated, notifyUrl: receiver.url)]]
+        )
+        let second = try await simulator.request(
+            "POST",
+            path,
+            json: [
+                "messages": [
+                    templateMessage(messageId: repeated, notifyUrl: receiver.url),
+                    templateMessage(messageId: fresh, notifyUrl: receiver.url),
+                ]
+            ]
+        )
+        // Two requests with one accepted message each: a delivery and a seen POST per request.
+        _ = await receiver.waitForRequests(4)
+        // Time for a second set of reports for the duplicate to arrive, if one were planned.
+        try await Task.sleep(for: .milliseconds(300))
+        let requests = receiver.requests
+        let stats = try await simulator.request("GET", "/simulator/stats", apiKey: nil)
+        await simulator.stop()
+        await receiver.stop()
+
+        #expect(first.status == 200)
+        #expect(first.body?["messages"]?[0]?["status"] == MessageStatus.pendingEnroute)
+        #expect(second.status == 200)
+        let duplicate = second.body?["messages"]?[0]
+        #expect(duplicate?["messageId"] == .string(repeated))
+        #expect(duplicate?["status"]?["groupId"] == 5)
+        #expect(duplicate?["status"]?["groupName"] == "REJECTED")
+        #expect(duplicate?["status"]?["id"] == 23)
+        #expect(duplicate?["status"]?["name"] == "REJECTED_DUPLICATE_MESSAGE_ID")
+        #expect(second.body?["messages"]?[1]?["status"] == MessageStatus.pendingEnroute)
+
+        #expect(requests.count == 4)
+        let reportedIds = requests.flatMap { request in
+            (JSONValue(parsing: request.body)?["results"]?.arrayValue ?? []).map(\.["messageId"])
+        }
+        #expect(reportedIds.filter { $0 == .string(repeated) }.count == 2)
+        #expect(reportedIds.filter { $0 == .string(fresh) }.count == 2)
+
+        #expect(stats.body?["templateRequests"] == 2)
+        #expect(stats.body?["messagesAccepted"] == 2)
+        #expect(stats.body?["duplicates"] == 1)
+        #expect(stats.body?["duplicateMessageIds"] == [.string(repeated)])
+    }
+
+    @Test func senderStatsOverHTTP() async throws {
+        let simulator = try await SimulatorProcessHandle.launch()
+        let requestCount = 3
+        for _ in 0..<requestCount {
+            let messages = (0..<100).map { index in
+                templateMessage(
+                    from: index == 0 ? "441134960009" : "441134960000",
+                    messageId: uniqueMessageId()
+                )
+            }
+            _ = try await simulator.request(
+                "POST",
+                "/whatsapp/1/message/template",
+                json: ["messages": .array(messages)]
+            )
+        }
+        let stats = try await simulator.request("GET", "/simulator/stats", apiKey: nil)
+        await simulator.stop()
+
+        let busy = try #require(stats.body?["senders"]?["441134960000"])
+        #expect(busy["messages"] == .integer(99 * requestCount))
+        let peak = try #require(busy["maxPerSecond"]?.intValue)
+        // One request's 99 messages share an arrival; how many requests share a second depends
+        // on the machine's speed.
+        #expect(peak >= 99)
+        #expect(peak <= 99 * requestCount)
+        #expect(stats.body?["senders"]?["441134960009"]?["messages"] == .integer(requestCount))
+    }
+
+    @Test func logBodiesOffOverHTTP() async throws {
+        let simulator = try await SimulatorProcessHandle.launch(["--log-bodies", "off"])
+        _ = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: ["messages": [templateMessage(messageId: uniqueMessageId())]]
+        )
+        let log = try await simulator.request("GET", "/simulator/requests", apiKey: nil)
+        await simulator.stop()
+        let entry = try #require(log.body?[0])
+        #expect(entry["body"] == nil)
+        #expect(entry["messageCount"] == 1)
+        #expect(entry["senders"] == ["441134960000"])
+        #expect(entry["path"] == "/whatsapp/1/message/template")
+    }
+
+    @Test func rateLimitedReportCarriesError() async throws {
+        let receiver = try ReportReceiver()
+        let simulator = try await SimulatorProcessHandle.launch()
+        _ = try await simulator.request(
+            "PUT",
+            "/simulator/senders/441134960000",
+            json: ["reports": ["RATE_LIMITED"], "reportDelayMs": 10],
+            apiKey: nil
+        )
+        let id = uniqueMessageId()
+        let send = try await simulator.request(
+            "POST",
+            "/whatsapp/1/message/template",
+            json: ["messages": [templateMessage(messageId: id, notifyUrl: receiver.url)]]
+        )
+        let requests = await receiver.waitForRequests(1)
+        await simulator.stop()
+        await receiver.stop()
+
+        #expect(send.body?["messages"]?[0]?["status"] == MessageStatus.pendingEnroute)
+        try #require(requests.count == 1)
+        let result = try #require(JSONValue(parsing: requests[0].body)?["results"]?[0])
+        #expect(result["messageId"] == .string(id))
+        #expect(result["status"]?["groupId"] == 2)
+        #expect(result["status"]?["groupName"] == "UNDELIVERABLE")
+        #expect(result["status"]?["id"] == 9)
+        #expect(result["status"]?["name"] == "UNDELIVERABLE_NOT_DELIVERED")
+        #expect(result["error"]?["id"] == 7017)
+        #expect(result["error"]?["name"] == "EC_TOO_MANY_REQUESTS")
+        #expect(result["error"]?["groupId"] == 1)
+        #expect(result["error"]?["groupName"] == "HANDSET_ERRORS")
+        #expect(result["error"]?["permanent"] == false)
+    }
 }

@@ -92,6 +92,22 @@ import Testing
         )
     }
 
+    @Test(arguments: [" ", "\t\n\r", "\u{00A0}\u{2003}", "\u{200B}", "\u{3000} "])
+    func whitespaceOnlyFromIsBlank(from: String) async {
+        var message = templateMessage().objectValue ?? [:]
+        message["from"] = .string(from)
+        let (_, errors, _) = await errors(for: ["messages": [.object(message)]])
+        #expect(errors["messages[0].from"] == ["must not be blank"])
+    }
+
+    @Test func fromWithTextIsNotBlank() async {
+        var message = templateMessage().objectValue ?? [:]
+        message["from"] = " 4411\u{00A0}"
+        let (status, errors, _) = await errors(for: ["messages": [.object(message)]])
+        #expect(status == 200)
+        #expect(errors["messages[0].from"] == nil)
+    }
+
     @Test func headerRulesFollowHeaderType() async {
         let headers: [(JSONValue, String, JSONValue)] = [
             (["type": "TEXT"], "placeholder", ["must not be null"]),
