@@ -83,6 +83,21 @@ extension InfobipClient {
         }
     }
 
+    /// Interprets the response to `GET /whatsapp/1/senders/quality`, `{"results":[...]}`, and
+    /// returns the results in Infobip's order.
+    ///
+    /// One malformed result makes the whole response invalid, naming its index.
+    public static func interpretSenderQuality(
+        status: Int,
+        headers: [String: String],
+        body: Data,
+        now: Date = Date()
+    ) -> Result<[SenderQuality], InfobipFailure> {
+        interpret(status: status, headers: headers, body: body, now: now) { body in
+            try JSONDecoder().decode(SenderQualityList.self, from: body).results
+        }
+    }
+
     /// Returns the HTTP failure for a non-2xx response, or nil for a 2xx.
     ///
     /// `retryAfter` is read from any status that carries the header, because Infobip does not
@@ -130,6 +145,10 @@ private struct BulkMessageInfo: Decodable {
 
 private struct TemplateList: Decodable {
     var templates: [InfobipTemplate]
+}
+
+private struct SenderQualityList: Decodable {
+    var results: [SenderQuality]
 }
 
 private struct TemplateSearchResult: Decodable {

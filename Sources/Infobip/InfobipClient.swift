@@ -5,7 +5,8 @@ public import Logging
     import FoundationNetworking
 #endif
 
-/// HTTP client for Infobip's WhatsApp API: template and text sends, and template management.
+/// HTTP client for Infobip's WhatsApp API: template and text sends, template management, and
+/// sender quality.
 ///
 /// Each call takes the account's credentials, so one client serves every account. Calls
 /// return a `Result` and never throw. ``InfobipFailure`` separates a definite server response
@@ -21,6 +22,10 @@ public struct InfobipClient: Sendable {
 
     /// Maximum number of message ids written to one log record. The rest are only counted.
     public static let maxLoggedMessageIds = 50
+
+    /// Maximum sender numbers in one `GET /whatsapp/1/senders/quality`, as Infobip's spec
+    /// allows.
+    public static let maxSendersPerQualityRequest = 100
 
     private let http: HTTPSession
     private let logger: Logger
@@ -197,6 +202,69 @@ public struct InfobipClient: Sendable {
         let (outcome, metadata) = await perform(request, context: context)
         let result = outcome.flatMap { response in
             Self.interpretTemplatePage(
+                status: response.status,
+                headers: response.headers,
+                body: response.body
+            )
+        }
+        return logged(result, metadata)
+    }
+
+    /// Reads the quality, status and messaging limit of `senders` with
+    /// `GET /whatsapp/1/senders/quality`, in calls of at most ``maxSendersPerQualityRequest``
+    /// numbers each, and returns the results of all calls in order.
+    ///
+    /// The calls run one after another, and the first failure is returned without the results
+    /// gathered before it. An empty list returns no results and sends nothing. Infobip returns
+    /// only senders of the account, so the result can be shorter than `senders`.
+    ///
+    /// NOTE: Infobip's spec limits this endpoint to 10 requests per second. The calls are not
+    /// paced, so a list of more than 1,000 senders can run into that limit.
+    ///
+    /// - Parameter senders: Sender numbers, such as `441134960000`. A number that is empty or
+    ///   contains a comma is not sent, because the numbers travel as one comma-separated list.
+    public func senderQuality(
+        _ senders: [String],
+        credentials: InfobipCredentials
+    ) async -> Result<[SenderQuality], InfobipFailure> {
+        if let index = senders.firstIndex(where: { $0.isEmpty || $0.contains(",") }) {
+            let context = logContext(.senderQuality(senders: []))
+            let reason = "sender number at index \(index) is empty or contains a comma"
+            return logged(.failure(.notSent(reason: reason)), context)
+        }
+
+        var results: [SenderQuality] = []
+        var start = senders.startIndex
+        while start < senders.endIndex {
+            let end = min(start + Self.maxSendersPerQualityRequest, senders.endIndex)
+            let chunk = Array(senders[start..<end])
+            switch await senderQualityCall(chunk, credentials: credentials) {
+            case .success(let chunkResults):
+                results += chunkResults
+            case .failure(let failure):
+                return .failure(failure)
+            }
+            start = end
+        }
+        return .success(results)
+    }
+
+    private func senderQualityCall(
+        _ senders: [String],
+        credentials: InfobipCredentials
+    ) async -> Result<[SenderQuality], InfobipFailure> {
+        let endpoint = InfobipEndpoint.senderQuality(senders: senders)
+        var context = logContext(endpoint)
+        context["senderCount"] = String(senders.count)
+        let request = Self.makeRequest(
+            endpoint,
+            body: nil,
+            credentials: credentials,
+            timeout: timeout
+        )
+        let (outcome, metadata) = await perform(request, context: context)
+        let result = outcome.flatMap { response in
+            Self.interpretSenderQuality(
                 status: response.status,
                 headers: response.headers,
                 body: response.body

@@ -67,6 +67,16 @@ public struct InfobipEndpoint: Sendable, Equatable {
         )
     }
 
+    /// `GET /whatsapp/1/senders/quality?senders=a,b`: quality, status and messaging limit of
+    /// each sender (200 `{"results":[...]}`). Infobip accepts 1 to 100 senders per request.
+    public static func senderQuality(senders: [String]) -> InfobipEndpoint {
+        InfobipEndpoint(
+            method: "GET",
+            path: "/whatsapp/1/senders/quality",
+            query: [QueryItem(name: "senders", value: senders.joined(separator: ","))]
+        )
+    }
+
     /// Returns the endpoint's URL below `baseURL`, keeping any path `baseURL` already has.
     public func url(baseURL: URL) -> URL {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)
@@ -80,7 +90,7 @@ public struct InfobipEndpoint: Sendable, Equatable {
         } else {
             components?.percentEncodedQuery =
                 query
-                .map { Self.encode($0.name) + "=" + Self.encode($0.value) }
+                .map { Self.encode($0.name) + "=" + Self.encode($0.value, keepingCommas: true) }
                 .joined(separator: "&")
         }
         // Only a base URL that URLComponents cannot represent reaches the fallback.
@@ -92,8 +102,14 @@ public struct InfobipEndpoint: Sendable, Equatable {
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
     )
 
-    /// Percent-encodes one path segment or query component.
-    static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    /// Unreserved characters and the comma, which RFC 3986 allows in a query. Infobip's list
+    /// parameters, such as `senders`, separate their items with literal commas.
+    private static let unreservedAndComma = unreserved.union(CharacterSet(charactersIn: ","))
+
+    /// Percent-encodes one path segment or query component. With `keepingCommas`, commas stay
+    /// literal.
+    static func encode(_ text: String, keepingCommas: Bool = false) -> String {
+        let allowed = keepingCommas ? unreservedAndComma : unreserved
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }

@@ -261,4 +261,98 @@ import Testing
         #expect(request.requestLine == "POST /whatsapp/1/message/text HTTP/1.1")
         #expect(request.body == (try InfobipClient.encodeBody(message)))
     }
+
+    private static let qualityBody = #"""
+        {"results":[{"sender":"441134960000","qualityRating":"HIGH","status":"CONNECTED",
+        "currentLimit":"LIMIT_10K","lastUpdated":"2022-02-18T08:12:26.422Z"}]}
+        """#
+
+    @Test func senderQualityGetsListedSenders() async throws {
+        let server = try LoopbackHTTPServer(status: 200, body: Self.qualityBody)
+        let results = try await makeClient().senderQuality(
+            ["441134960000", "+441134960001"],
+            credentials: credentials(server.baseURL)
+        ).get()
+
+        #expect(results.map(\.sender) == ["441134960000"])
+        #expect(results.first?.messagingLimit == .uniqueRecipientsPer24Hours(10_000))
+        let request = try #require(server.request)
+        #expect(
+            request.requestLine
+                == "GET /whatsapp/1/senders/quality?senders=441134960000,%2B441134960001 HTTP/1.1"
+        )
+        #expect(request.headers["authorization"] == "App \(TestValues.apiKey)")
+        #expect(request.headers["accept"] == "application/json")
+        #expect(request.body.isEmpty)
+    }
+
+    @Test func senderQualitySplitsLongList() async throws {
+        let server = try LoopbackHTTPServer(status: 200, body: Self.qualityBody, connections: 2)
+        let senders = (0..<150).map { "4411349" + String(format: "%05d", $0) }
+        let results = try await makeClient().senderQuality(
+            senders,
+            credentials: credentials(server.baseURL)
+        ).get()
+
+        #expect(results.count == 2)
+        let requestLines = server.requests.map(\.requestLine)
+        try #require(requestLines.count == 2)
+        let prefix = "GET /whatsapp/1/senders/quality?senders="
+        let suffix = " HTTP/1.1"
+        #expect(requestLines[0] == prefix + senders[0..<100].joined(separator: ",") + suffix)
+        #expect(requestLines[1] == prefix + senders[100...].joined(separator: ",") + suffix)
+    }
+
+    @Test func senderQualityStopsAtFirstFailure() async throws {
+        let server = try LoopbackHTTPServer(
+            status: 429,
+            reason: "Too Many Requests",
+            body:
+                String(
+                    decoding: TestValues.legacyErrorBody(
+                        code: "TOO_MANY_REQUESTS",
+                        text: "Too many requests"
+                    ),
+                    as: UTF8.self
+                ),
+            connections: 2,
+            waitSeconds: 1
+        )
+        let senders = (0..<101).map { "4411349" + String(format: "%05d", $0) }
+        let result = await makeClient().senderQuality(
+            senders,
+            credentials: credentials(server.baseURL)
+        )
+
+        guard case .failure(.http(let status, let error, _)) = result else {
+            Issue.record("expected an HTTP failure, got \(result)")
+            return
+        }
+        #expect(status == 429)
+        #expect(error?.code == "TOO_MANY_REQUESTS")
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func senderQualityWithoutSendersSendsNothing() async throws {
+        // Nothing listens on this port, so a request would fail as not sent.
+        let port = try refusedLoopbackPort()
+        let result = await makeClient().senderQuality(
+            [],
+            credentials: credentials(URL(string: "http://127.0.0.1:\(port)")!)
+        )
+        #expect(result == .success([]))
+    }
+
+    @Test func senderQualityRejectsCommaInNumber() async {
+        let result = await makeClient().senderQuality(
+            ["441134960000", "441134960001,441134960002"],
+            credentials: credentials(URL(string: "http://127.0.0.1:9")!)
+        )
+        #expect(
+            result
+                == .failure(
+                    .notSent(reason: "sender number at index 1 is empty or contains a comma")
+                )
+        )
+    }
 }

@@ -233,7 +233,7 @@ enum Fixtures {
     static var checkedFiles: Set<String> {
         var files: Set<String> = [
             "template-send-response.json", "text-send-response.json",
-            "account-templates-response.json",
+            "account-templates-response.json", "senders-quality-response.json",
         ]
         files.formUnion((legacyErrors + apiErrors).map(\.file))
         files.formUnion(templateCreateResponses)
@@ -249,10 +249,10 @@ enum Fixtures {
 
     /// Returns whether this module leaves the file unparsed by design. Template-create request
     /// bodies are passed through unchanged. Most of the spec's collected send examples use
-    /// carousel, flow and other content this module does not model. The sender quality
-    /// response and the notes file have no parser here.
+    /// carousel, flow and other content this module does not model. The notes file has no
+    /// parser here.
     static func isUnparsedByDesign(_ name: String) -> Bool {
-        name == "SOURCES.md" || name == "senders-quality-response.json"
+        name == "SOURCES.md"
             || name == "template-send-request-all-spec-examples.json"
             || name.hasPrefix("template-create-request")
     }
@@ -377,6 +377,31 @@ struct InfobipFixtureTests {
         #expect(page.size == 2)
         #expect(page.totalPages == 5)
         #expect(page.totalResults == 10)
+    }
+
+    @Test func sendersQualityResponseParses() throws {
+        let body = try Fixtures.load("senders-quality-response.json")
+        let results = try InfobipClient.interpretSenderQuality(
+            status: 200,
+            headers: [:],
+            body: body
+        )
+        .get()
+        #expect(results.count == 2)
+        let first = try #require(results.first)
+        #expect(first.sender == "441134960000")
+        #expect(first.qualityRating == "MEDIUM")
+        #expect(first.status == "CONNECTED")
+        #expect(first.currentLimit == "LIMIT_100K")
+        #expect(first.messagingLimit == .uniqueRecipientsPer24Hours(100_000))
+        #expect(TestValues.milliseconds(first.lastUpdated) == 1_645_171_946_422)
+        let last = try #require(results.last)
+        #expect(last.sender == "441134960001")
+        #expect(last.qualityRating == "LOW")
+        #expect(last.status == "BANNED")
+        #expect(last.currentLimit == "UNLIMITED")
+        #expect(last.messagingLimit == .unlimited)
+        #expect(TestValues.milliseconds(last.lastUpdated) == 1_645_171_946_420)
     }
 
     @Test(arguments: Fixtures.deliveryReports)

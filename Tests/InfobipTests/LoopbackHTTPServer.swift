@@ -85,21 +85,24 @@ func refusedLoopbackPort() throws -> UInt16 {
     return port
 }
 
-/// Serves one canned HTTP response to the first connection on 127.0.0.1, then stops.
+/// Serves one canned HTTP response to each of the first `connections` connections on
+/// 127.0.0.1, one request per connection, then stops.
 ///
 /// The server runs on its own thread, because `accept` and `recv` block. It waits at most
-/// `waitSeconds` for the connection and for each read, so a test that never connects still
-/// ends the thread.
+/// `waitSeconds` for each connection and for each read, so a test that connects fewer times
+/// still ends the thread.
 final class LoopbackHTTPServer: Sendable {
     let port: UInt16
-    private let captured = Mutex<CapturedRequest?>(nil)
+    private let captured = Mutex<[CapturedRequest]>([])
 
-    /// Starts serving `status`, `headers` and `body` to one client.
+    /// Starts serving `status`, `headers` and `body` to `connections` clients in turn. The
+    /// response carries `Connection: close`, so each request comes on a new connection.
     init(
         status: Int,
         reason: String = "OK",
         headers: [String: String] = ["Content-Type": "application/json"],
         body: String,
+        connections: Int = 1,
         waitSeconds: Int32 = 10
     ) throws {
         let (listener, port) = try bindLoopbackSocket(listenBacklog: 4)
@@ -115,24 +118,14 @@ final class LoopbackHTTPServer: Sendable {
         // The thread owns the listening descriptor and closes it when it is done.
         let thread = Thread { [self] in
             defer { close(listener) }
-            guard Self.waitReadable(listener, timeoutMilliseconds) else { return }
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            defer { close(client) }
-            guard let request = Self.readRequest(client, timeoutMilliseconds) else { return }
-            self.captured.withLock { $0 = request }
-            responseBytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = send(
-                        client,
-                        buffer.baseAddress! + offset,
-                        buffer.count - offset,
-                        0
-                    )
-                    guard written > 0 else { return }
-                    offset += written
-                }
+            for _ in 0..<connections {
+                guard Self.waitReadable(listener, timeoutMilliseconds) else { return }
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else { return }
+                defer { close(client) }
+                guard let request = Self.readRequest(client, timeoutMilliseconds) else { return }
+                self.captured.withLock { $0.append(request) }
+                Self.sendAll(responseBytes, to: client)
             }
         }
         thread.start()
@@ -142,9 +135,25 @@ final class LoopbackHTTPServer: Sendable {
         URL(string: "http://127.0.0.1:\(port)")!
     }
 
-    /// The request the server read, or nil before a client has sent one.
+    /// The first request the server read, or nil before a client has sent one.
     var request: CapturedRequest? {
+        captured.withLock { $0.first }
+    }
+
+    /// Every request the server read, in arrival order.
+    var requests: [CapturedRequest] {
         captured.withLock { $0 }
+    }
+
+    private static func sendAll(_ bytes: [UInt8], to client: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = send(client, buffer.baseAddress! + offset, buffer.count - offset, 0)
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 
     private static func waitReadable(_ descriptor: Int32, _ timeoutMilliseconds: Int32) -> Bool {
