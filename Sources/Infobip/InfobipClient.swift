@@ -332,34 +332,36 @@ public struct InfobipClient: Sendable {
     ///
     /// URLSession's own timeouts are set too, but on Linux they were seen to fire late when
     /// both cores were busy, and a late timeout turns an unknown outcome into a send that
-    /// looks prompt. This deadline is kept by the task itself and cancels the request.
+    /// looks prompt. This deadline is kept by a Dispatch timer that cancels the request.
+    ///
+    /// The request deliberately ignores the cancellation of the calling task. Cancelling a
+    /// URLSession task from a Swift cancellation handler was seen to deadlock
+    /// swift-corelibs-foundation: the handler holds the task's status lock while
+    /// `URLSessionTask.cancel` waits for the session's queue, whose thread waits for that lock
+    /// to resume the request's continuation. The timer cancels from a plain Dispatch thread.
     private func dataWithDeadline(for request: URLRequest) async throws -> (Data, URLResponse)? {
         let session = http.session
         let timeout = self.timeout
-        return try await withThrowingTaskGroup(of: DeadlineRace.self) { group in
-            group.addTask {
-                let (data, response) = try await session.data(for: request)
-                return .answered(data, response)
+        let completion = DeadlineCompletion()
+        return try await withCheckedThrowingContinuation { continuation in
+            completion.install(continuation)
+            let task = session.dataTask(with: request) { data, response, error in
+                if let error {
+                    completion.finish(.failure(error))
+                } else if let response {
+                    completion.finish(.success((data ?? Data(), response)))
+                } else {
+                    completion.finish(.failure(URLError(.badServerResponse)))
+                }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return .timedOut
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { return nil }
-            switch first {
-            case .answered(let data, let response):
-                return (data, response)
-            case .timedOut:
-                return nil
+            task.resume()
+            let deadline = DispatchTime.now() + timeout.timeInterval
+            DispatchQueue.global().asyncAfter(deadline: deadline) {
+                if completion.finish(.success(nil)) {
+                    task.cancel()
+                }
             }
         }
-    }
-
-    private enum DeadlineRace: @unchecked Sendable {
-        // URLResponse is immutable once received; it crosses from the child task only once.
-        case answered(Data, URLResponse)
-        case timedOut
     }
 
     // MARK: - Logging
@@ -412,5 +414,33 @@ public struct InfobipClient: Sendable {
         metadata["statuses"] = logged.map(\.status.name).joined(separator: ",")
         metadata["messageCount"] = String(unaccepted.count)
         logger.info("Infobip did not accept some messages", metadata)
+    }
+}
+
+/// Resumes a request's continuation exactly once: with the answer, or with nil when the
+/// deadline came first.
+private final class DeadlineCompletion: @unchecked Sendable {
+    // The lock guards `continuation`; URLResponse is immutable once received and crosses from
+    // URLSession's queue to the awaiting task only once.
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<(Data, URLResponse)?, any Error>?
+    private var isFinished = false
+
+    func install(_ continuation: CheckedContinuation<(Data, URLResponse)?, any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    /// Returns whether this call resumed the continuation; later calls do nothing.
+    @discardableResult
+    func finish(_ result: Result<(Data, URLResponse)?, any Error>) -> Bool {
+        let continuation: CheckedContinuation<(Data, URLResponse)?, any Error>? = lock.withLock {
+            guard !isFinished else { return nil }
+            isFinished = true
+            defer { self.continuation = nil }
+            return self.continuation
+        }
+        guard let continuation else { return false }
+        continuation.resume(with: result)
+        return true
     }
 }
