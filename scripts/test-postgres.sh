@@ -131,7 +131,7 @@ start_cluster() {
             --wait \
             --timeout=60 \
             --options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off \
--c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >&2; then
+-c synchronous_commit=off -c full_page_writes=off -c max_connections=600" >&2; then
             started="yes"
             break
         fi

@@ -13,8 +13,12 @@ import Synchronization
 public final class Application: Sendable {
     public let configuration: Configuration
     public let pool: PostgresPool
+    /// This instance's id in dispatch leases and logs: host name, process id and a random
+    /// suffix, so a restarted process never inherits its predecessor's leases.
+    public let instanceID: String
     private let logger: Logger
     private let server: HTTPServer
+    private let queue: QueueDispatcher
 
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
@@ -30,21 +34,42 @@ public final class Application: Sendable {
             timeout: configuration.infobipTimeout,
             logger: logger.relabeled("wabarouter.infobip")
         )
+        let instanceID = Self.makeInstanceID()
+        let dispatch = configuration.dispatch
+        let claimer = BatchClaimer(configuration: dispatch, instanceID: instanceID)
+        let batchSender = BatchSender(
+            infobip: infobip,
+            secretKey: configuration.secretKey,
+            notifyURL: configuration.notifyURL,
+            configuration: dispatch
+        )
+        let recorder = BatchRecorder(configuration: dispatch)
+        self.instanceID = instanceID
+        self.queue = QueueDispatcher(
+            pool: pool,
+            claimer: claimer,
+            sender: batchSender,
+            recorder: recorder,
+            configuration: dispatch,
+            connectionString: configuration.databaseURL,
+            logger: logger.relabeled("wabarouter.dispatch").with("instanceId", instanceID)
+        )
         let api = API(
             pool: pool,
             secretKey: configuration.secretKey,
             dispatcher: MessageDispatcher(
                 pool: pool,
-                infobip: infobip,
-                secretKey: configuration.secretKey,
-                notifyURL: configuration.notifyURL
+                claimer: claimer,
+                sender: batchSender,
+                recorder: recorder,
+                configuration: dispatch
             ),
             templates: TemplateService(
                 pool: pool,
                 infobip: infobip,
                 secretKey: configuration.secretKey
             ),
-            reports: ReportProcessor(pool: pool),
+            reports: ReportProcessor(pool: pool, configuration: dispatch),
             logger: logger.relabeled("wabarouter.http")
         )
         self.server = HTTPServer(
@@ -73,7 +98,11 @@ public final class Application: Sendable {
             ["applied": applied.map(String.init).joined(separator: ",")]
         )
         try server.start()
-        logger.info("wabarouter started", ["port": String(server.port)])
+        queue.start()
+        logger.info(
+            "wabarouter started",
+            ["port": String(server.port), "instanceId": instanceID]
+        )
     }
 
     /// Creates a tenant and returns its new API key, which is stored only as a hash.
@@ -86,10 +115,17 @@ public final class Application: Sendable {
         return (tenant.id, token)
     }
 
+    private static func makeInstanceID() -> String {
+        let host = ProcessInfo.processInfo.hostName.prefix(40)
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
+    }
+
     /// Stops serving, lets requests in flight finish, and closes the database pool.
     public func stop() async {
         logger.info("wabarouter stopping")
         await server.stop()
+        await queue.stop()
         await pool.shutdown()
         logger.info("wabarouter stopped")
     }

@@ -61,6 +61,46 @@ enum Sodium {
         return output
     }
 
+    /// Incremental BLAKE2b with a 32-byte output, for input that arrives in chunks.
+    ///
+    /// libsodium's state is an opaque, 64-byte aligned structure whose size only
+    /// `crypto_generichash_statebytes()` gives, so it lives in memory this class owns.
+    final class GenericHashState {
+        private let state: UnsafeMutableRawPointer
+
+        init() {
+            ensureInitialized()
+            state = UnsafeMutableRawPointer.allocate(
+                byteCount: crypto_generichash_statebytes(),
+                alignment: 64
+            )
+            let status = crypto_generichash_init(
+                OpaquePointer(state),
+                nil,
+                0,
+                Int(crypto_generichash_BYTES)
+            )
+            precondition(status == 0, "crypto_generichash_init failed with \(status)")
+        }
+
+        deinit {
+            state.deallocate()
+        }
+
+        func update(_ bytes: [UInt8]) {
+            let status = crypto_generichash_update(OpaquePointer(state), bytes, UInt64(bytes.count))
+            precondition(status == 0, "crypto_generichash_update failed with \(status)")
+        }
+
+        func finish() -> [UInt8] {
+            let length = Int(crypto_generichash_BYTES)
+            var output = [UInt8](repeating: 0, count: length)
+            let status = crypto_generichash_final(OpaquePointer(state), &output, length)
+            precondition(status == 0, "crypto_generichash_final failed with \(status)")
+            return output
+        }
+    }
+
     /// Compares in time that depends only on the length, so a timing probe learns nothing.
     static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
         ensureInitialized()

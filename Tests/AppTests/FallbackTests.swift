@@ -110,7 +110,7 @@ import Testing
 
             let response = try await scenario.send()
             #expect(response.status == 202)
-            #expect(response.json[string: "status"] == "QUEUED")
+            #expect(response.json[string: "status"] == "SENDING")
             let attempts = response.json[objects: "attempts"]
             #expect(attempts.map { $0[string: "outcome"] } == ["UNKNOWN_OUTCOME"])
             let messageID = try #require(response.json[string: "id"])
@@ -144,6 +144,31 @@ import Testing
         }
     }
 
+    /// Server errors are retried on the same sender with the same message id: twice inside a
+    /// claim, then again after a backoff, until a request succeeds.
+    @Test func serverErrorRetriedUntilAccepted() async throws {
+        try await withScenario { scenario in
+            let flaky = Scenario.randomNumber()
+            try await scenario.addSender(flaky, quality: "HIGH")
+            try await scenario.addSender(Scenario.randomNumber(), quality: "LOW")
+            try await scenario.addTemplate()
+            try await scenario.simulator.configureSender(
+                flaky,
+                ["behavior": "serverError", "times": 4, "reports": []]
+            )
+
+            let response = try await scenario.send()
+            #expect(response.status == 201)
+            #expect(response.json[string: "status"] == "SENT")
+            let attempts = response.json[objects: "attempts"]
+            #expect(attempts.map { $0[string: "outcome"] } == ["ACCEPTED"])
+            #expect(attempts.first?["requests"] as? Int == 5)
+            let sent = try await scenario.simulator.sentMessages()
+            #expect(sent.map { $0[string: "from"] } == Array(repeating: flaky, count: 5))
+            #expect(Set(sent.compactMap { $0[string: "messageId"] }).count == 1)
+        }
+    }
+
     @Test func serverErrorsExhaustRetriesOnSameSender() async throws {
         try await withScenario { scenario in
             let broken = Scenario.randomNumber()
@@ -153,12 +178,13 @@ import Testing
             try await scenario.simulator.configureSender(broken, ["behavior": "serverError"])
 
             let response = try await scenario.send()
+            #expect(response.status == 201)
             #expect(response.json[string: "status"] == "FAILED")
             let attempts = response.json[objects: "attempts"]
             #expect(attempts.map { $0[string: "outcome"] } == ["TRANSIENT"])
-            #expect(attempts.first?["requests"] as? Int == 3)
+            #expect(attempts.first?["requests"] as? Int == 9)
             let froms = try await scenario.simulator.sentMessages().map { $0[string: "from"] }
-            #expect(froms == [broken, broken, broken])
+            #expect(froms == Array(repeating: broken, count: 9))
         }
     }
 }

@@ -95,8 +95,9 @@ import Testing
     @Test func twoInstancesSpreadOverSenders() async throws {
         let simulator = try SimulatorProcess(arguments: ["--report-delay-ms", "50"])
         defer { simulator.stop() }
-        let first = try await TestServer.start()
-        let second = try await TestServer.start()
+        let database = try await TestDatabase.createDatabase()
+        let first = try await TestServer.start(databaseURL: database)
+        let second = try await TestServer.start(databaseURL: database)
         let scenario = try await Scenario.make(server: first, simulator: simulator)
         var numbers: [String] = []
         for _ in 0..<4 {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Crypto
@@ -73,5 +74,24 @@ import Testing
         #expect(!Sodium.constantTimeEqual([1, 2, 3], [1, 2, 4]))
         #expect(!Sodium.constantTimeEqual([1, 2, 3], [1, 2]))
         #expect(Sodium.constantTimeEqual([], []))
+    }
+}
+
+@Suite struct ContentDigestTests {
+    @Test func chunkedDigestMatchesWhole() {
+        let data = Data((0..<10_000).map { UInt8($0 % 251) })
+        var digest = ContentDigest()
+        var offset = 0
+        while offset < data.count {
+            let end = min(offset + 777, data.count)
+            digest.update(data[offset..<end])
+            offset = end
+        }
+        #expect(digest.finish() == ContentDigest.of(data))
+        #expect(ContentDigest.of(data).count == 32)
+    }
+
+    @Test func differentContentDiffers() {
+        #expect(ContentDigest.of(Data("a".utf8)) != ContentDigest.of(Data("b".utf8)))
     }
 }

@@ -4,9 +4,8 @@ import Postgres
 
 /// The PostgreSQL server the suite runs against, named by `DATABASE_URL`.
 ///
-/// `make test` starts a throwaway server and sets the variable. Tests share one database,
-/// migrated once per test process; each test isolates itself by creating its own tenant, so
-/// tests can run in parallel.
+/// `make test` starts a throwaway server and sets the variable. Each test server creates a
+/// database of its own on it, so tests can run in parallel without sharing a queue.
 public enum TestDatabase {
     /// The server's URL.
     public static var url: String {

@@ -15,20 +15,30 @@ public final class TestServer: Sendable {
 
     /// Starts an instance; several may run against one database, as in production.
     ///
+    /// Without `databaseURL` the instance gets a new, empty database of its own, because every
+    /// instance's dispatchers claim queued messages of any WABA in their database: tests that
+    /// shared one would send each other's messages.
+    ///
     /// A free port can be taken by another process between the look-up and the bind, so a
     /// failed start is retried on another port a few times.
     public static func start(
         databaseURL: String? = nil,
         secretKey: SecretKey = TestServer.sharedSecretKey,
-        infobipTimeout: Duration = .seconds(10)
+        infobipTimeout: Duration = .seconds(10),
+        dispatch: DispatchConfiguration = TestServer.fastDispatch
     ) async throws -> TestServer {
+        var database = databaseURL ?? ""
+        if databaseURL == nil {
+            database = try await TestDatabase.createDatabase()
+        }
         var lastError: (any Error)?
         for _ in 0..<5 {
             do {
                 return try await startOnce(
-                    databaseURL: databaseURL,
+                    databaseURL: database,
                     secretKey: secretKey,
-                    infobipTimeout: infobipTimeout
+                    infobipTimeout: infobipTimeout,
+                    dispatch: dispatch
                 )
             } catch {
                 lastError = error
@@ -38,21 +48,23 @@ public final class TestServer: Sendable {
     }
 
     private static func startOnce(
-        databaseURL: String? = nil,
-        secretKey: SecretKey = TestServer.sharedSecretKey,
-        infobipTimeout: Duration = .seconds(10)
+        databaseURL: String,
+        secretKey: SecretKey,
+        infobipTimeout: Duration,
+        dispatch: DispatchConfiguration
     ) async throws -> TestServer {
         let port = FreePort.find()
         let logs = InMemoryLogHandler()
         let configuration = Configuration(
-            databaseURL: databaseURL ?? TestDatabase.url,
+            databaseURL: databaseURL,
             port: port,
             host: "127.0.0.1",
             publicURL: "http://127.0.0.1:\(port)",
             logLevel: .debug,
             secretKey: secretKey,
             databasePoolSize: 4,
-            infobipTimeout: infobipTimeout
+            infobipTimeout: infobipTimeout,
+            dispatch: dispatch
         )
         let application = Application(
             configuration: configuration,
@@ -61,6 +73,16 @@ public final class TestServer: Sendable {
         try await application.start()
         return TestServer(application: application, port: port, logs: logs)
     }
+
+    /// Dispatch settings for tests: quick polling, so queued work never waits a full second,
+    /// and two dispatch loops, since many servers share the machine's two cores.
+    public static let fastDispatch: DispatchConfiguration = {
+        var dispatch = DispatchConfiguration()
+        dispatch.workers = 2
+        dispatch.pollInterval = .milliseconds(200)
+        dispatch.transientRequeueDelay = .milliseconds(300)
+        return dispatch
+    }()
 
     /// One key for every instance of the test process, since instances share WABAs.
     public static let sharedSecretKey = SecretKey.generate()

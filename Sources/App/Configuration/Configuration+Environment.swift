@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import Foundation
 import Logging
 
@@ -51,8 +52,65 @@ extension Configuration {
                     range: 1...300
                 )
             ),
-            migrationsDirectory: environment["MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            migrationsDirectory: environment["MIGRATIONS_DIR"].flatMap { $0.isEmpty ? nil : $0 },
+            dispatch: try Self.dispatch(environment)
         )
+    }
+
+    private static func dispatch(
+        _ environment: [String: String]
+    ) throws(ConfigurationError) -> DispatchConfiguration {
+        var dispatch = DispatchConfiguration()
+        dispatch.workers = try integer(environment, "DISPATCH_WORKERS", default: 4, range: 1...64)
+        dispatch.batchSize = try integer(
+            environment,
+            "DISPATCH_BATCH_SIZE",
+            default: 100,
+            range: 1...1000
+        )
+        dispatch.pollInterval = .milliseconds(
+            try integer(
+                environment,
+                "DISPATCH_POLL_MILLISECONDS",
+                default: 1000,
+                range: 10...60_000
+            )
+        )
+        dispatch.lease = .seconds(
+            try integer(environment, "DISPATCH_LEASE_SECONDS", default: 30, range: 3...3600)
+        )
+        dispatch.reportWait = .seconds(
+            try integer(
+                environment,
+                "UNKNOWN_OUTCOME_WAIT_SECONDS",
+                default: 600,
+                range: 1...86_400
+            )
+        )
+        if let text = environment["UNKNOWN_OUTCOME_POLICY"], !text.isEmpty {
+            guard let policy = DispatchConfiguration.UnknownOutcomePolicy(rawValue: text) else {
+                throw ConfigurationError(
+                    variable: "UNKNOWN_OUTCOME_POLICY",
+                    problem: "is '\(text)'; it must be resend or fail."
+                )
+            }
+            dispatch.unknownOutcomePolicy = policy
+        }
+        dispatch.rateWindow = .milliseconds(
+            try integer(
+                environment,
+                "SENDER_RATE_WINDOW_MILLISECONDS",
+                default: 1100,
+                range: 1000...10_000
+            )
+        )
+        dispatch.pairPacing = PairPacing(
+            interval: .seconds(
+                try integer(environment, "PAIR_INTERVAL_SECONDS", default: 6, range: 1...3600)
+            ),
+            burst: try integer(environment, "PAIR_BURST", default: 45, range: 1...1000)
+        )
+        return dispatch
     }
 
     private static func integer(

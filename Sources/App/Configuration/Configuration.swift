@@ -27,6 +27,8 @@ public struct Configuration: Sendable {
     /// Folder holding the numbered `.sql` migrations (`MIGRATIONS_DIR`); defaults to the `sql`
     /// folder of the source tree the binary was built from, then `./sql`.
     public var migrationsDirectory: String?
+    /// Settings of the queue's dispatchers.
+    public var dispatch: DispatchConfiguration
 
     public init(
         databaseURL: String,
@@ -37,7 +39,8 @@ public struct Configuration: Sendable {
         secretKey: SecretKey,
         databasePoolSize: Int = 8,
         infobipTimeout: Duration = .seconds(10),
-        migrationsDirectory: String? = nil
+        migrationsDirectory: String? = nil,
+        dispatch: DispatchConfiguration = DispatchConfiguration()
     ) {
         self.databaseURL = databaseURL
         self.port = port
@@ -48,6 +51,7 @@ public struct Configuration: Sendable {
         self.databasePoolSize = databasePoolSize
         self.infobipTimeout = infobipTimeout
         self.migrationsDirectory = migrationsDirectory
+        self.dispatch = dispatch
     }
 
     /// The URL given to Infobip as each message's `notifyUrl`.

@@ -1,61 +1,8 @@
 import Domain
 import Foundation
 import Infobip
-import Logging
 
-extension MessageDispatcher {
-    /// Calls Infobip for one attempt, retrying transient failures on the same sender with the
-    /// same message id, so Infobip can recognise a repeat.
-    func call(
-        _ attempt: MessageAttempt,
-        sender: Sender,
-        content: TemplateContent,
-        credentials: InfobipCredentials,
-        logger: Logger
-    ) async -> AttemptResult {
-        let message = content.infobipMessage(
-            from: sender.number,
-            messageID: attempt.infobipMessageId,
-            notifyURL: notifyURL
-        )
-        var requests = 0
-        while true {
-            requests += 1
-            let answer = await infobip.sendTemplates(
-                [message],
-                bulkId: nil,
-                credentials: credentials
-            )
-            var result = AttemptResult(answer, messageID: attempt.infobipMessageId)
-            result.requests = requests
-            guard result.cause == .transient, requests <= transientRetries else {
-                return result
-            }
-            let delay = retryDelay(afterRequest: requests, retryAfter: result.retryAfter)
-            logger.info(
-                "retrying a transient Infobip failure on the same sender",
-                [
-                    "request": String(requests),
-                    "delayMilliseconds": String(delay.milliseconds),
-                    "reason": result.reason ?? "",
-                ]
-            )
-            try? await Task.sleep(for: delay)
-        }
-    }
-
-    /// Returns the wait before a retry: `Retry-After` when Infobip sent one, else an exponential
-    /// backoff from 250 ms. Both are capped by ``maximumRetryDelay``, and up to 20 % of jitter
-    /// is added so that clients do not retry in step.
-    func retryDelay(afterRequest request: Int, retryAfter: Duration?) -> Duration {
-        let base = retryAfter ?? .milliseconds(250 * (1 << min(request - 1, 6)))
-        let capped = min(base, maximumRetryDelay)
-        let jitter = Double.random(in: 0...0.2)
-        return capped + capped * jitter
-    }
-}
-
-/// The result of one attempt's calls to Infobip.
+/// What Infobip's answer means for one message of a request.
 struct AttemptResult: Sendable {
     /// `nil` when Infobip accepted the message.
     var cause: FailureCause?
@@ -67,11 +14,26 @@ struct AttemptResult: Sendable {
     var retryAfter: Duration?
     var requests = 1
 
-    init(_ answer: Result<[SentMessageInfo], InfobipFailure>, messageID: String) {
+    /// A failure found before any request, such as stored data that cannot be sent.
+    init(cause: FailureCause, reason: String) {
+        self.cause = cause
+        self.reason = reason
+        self.requests = 0
+    }
+
+    /// Reads the answer to a request for the message sent as `messageID`.
+    ///
+    /// - Parameter isOnlyMessage: Whether the request carried this message alone; then an
+    ///   entry with another id is still taken as its answer.
+    init(
+        _ answer: Result<[SentMessageInfo], InfobipFailure>,
+        messageID: String,
+        isOnlyMessage: Bool = true
+    ) {
         switch answer {
         case .success(let entries):
-            guard let entry = entries.first(where: { $0.messageId == messageID }) ?? entries.first
-            else {
+            let match = entries.first { $0.messageId == messageID }
+            guard let entry = match ?? (isOnlyMessage ? entries.first : nil) else {
                 cause = .unknownOutcome
                 httpStatus = 200
                 reason =

@@ -86,6 +86,7 @@ public struct ProblemType: Sendable, Hashable {
     public static let infobipUnavailable = ProblemType("infobip-unavailable")
     public static let databaseUnavailable = ProblemType("database-unavailable")
     public static let internalError = ProblemType("internal-error")
+    public static let idempotencyKeyReused = ProblemType("idempotency-key-reused")
 }
 
 extension Problem {

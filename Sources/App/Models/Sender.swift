@@ -12,6 +12,9 @@ struct Sender: Sendable, Equatable, Encodable {
     /// 0 to 100; ``quality`` follows it.
     var score: Int
     var lastUsedAt: Date?
+    /// Messages per second this sender may send, enforced across instances; Meta allows 80 by
+    /// default and 1,000 after an upgrade.
+    var messagesPerSecond: Int
     var createdAt: Date
     var updatedAt: Date
 }

@@ -12,6 +12,8 @@ struct Waba: Sendable, Equatable {
     /// The Infobip API key, sealed under the instance's secret key.
     var apiKeySealed: Data
     var apiKeyLast4: String
+    /// The business portfolio whose messaging limit the WABA shares.
+    var portfolioID: UUID
     var createdAt: Date
 
     /// The API representation: everything but the sealed key.
@@ -21,6 +23,7 @@ struct Waba: Sendable, Equatable {
         var wabaId: String
         var baseUrl: String
         var apiKeyLast4: String
+        var portfolioId: UUID
         var createdAt: Date
     }
 
@@ -31,6 +34,7 @@ struct Waba: Sendable, Equatable {
             wabaId: businessAccountID,
             baseUrl: baseURL,
             apiKeyLast4: apiKeyLast4,
+            portfolioId: portfolioID,
             createdAt: createdAt
         )
     }

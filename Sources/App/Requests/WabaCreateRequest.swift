@@ -9,9 +9,13 @@ struct WabaCreateRequest: Sendable {
     var baseURL: InfobipBaseURL
     /// Meta's numeric id of the WhatsApp Business Account.
     var businessAccountID: String
+    /// The business portfolio the WABA joins; nil for a new portfolio of its own.
+    var portfolioID: UUID?
 
     init(_ body: JSONObjectReader) throws(Problem) {
-        try body.rejectUnknownFields(allowed: ["name", "apiKey", "baseUrl", "wabaId"])
+        try body.rejectUnknownFields(allowed: [
+            "name", "apiKey", "baseUrl", "wabaId", "portfolioId",
+        ])
         name = try body.string("name", hint: "Give a name for this WABA, such as Acme Brasil.")
         let key = try body.string(
             "apiKey",
@@ -41,6 +45,19 @@ struct WabaCreateRequest: Sendable {
                     + "id, such as 104857362918273."
             )
         }
+        portfolioID = try Self.portfolioID(body)
+    }
+
+    static func portfolioID(_ body: JSONObjectReader) throws(Problem) -> UUID? {
+        guard let text = try body.optionalString("portfolioId") else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            throw Problem.invalidField(
+                "portfolioId",
+                "portfolioId '\(text)' is not a portfolio id. Give an id returned by "
+                    + "POST /portfolios, or leave it out to give the WABA a portfolio of its own."
+            )
+        }
+        return id
     }
 
     /// Removes the `App ` prefix of a key pasted as Infobip's header shows it, so the

@@ -1,18 +1,33 @@
+import Crypto
 import Foundation
 import HTTPServer
 
 extension API {
     /// Sends one template message. Returns 201 once Infobip accepted or finally refused it, and
-    /// 202 while its outcome is unknown (Infobip did not respond) and its report is awaited.
+    /// 202 while it is queued or its outcome is unknown (Infobip did not respond) and its
+    /// report is awaited. A repeat with the same `Idempotency-Key` and body returns the first
+    /// answer and sends nothing.
     func sendMessage(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
         let request = try SendRequest(try context.jsonBody())
-        let view = try await dispatcher.send(request, tenant: tenant, logger: context.logger)
-        var response = JSONResponse.make(status: view.status == .queued ? 202 : 201, view)
-        response.headers.add(
-            name: "Location",
-            value: "/messages/\(view.id.uuidString.lowercased())"
+        let idempotency = try IdempotencyKey(
+            request: context.request,
+            tenantID: tenant.id,
+            endpoint: "POST /messages/send",
+            bodyHash: ContentDigest.of(context.request.body)
         )
-        return response
+        let answer = try await dispatcher.send(
+            request,
+            tenant: tenant,
+            idempotency: idempotency,
+            logger: context.logger
+        )
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(
+            name: "Location",
+            value: "/messages/\(answer.messageID.uuidString.lowercased())"
+        )
+        return HTTPResponse(status: answer.status, headers: headers, body: answer.body)
     }
 
     func getMessage(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {

@@ -20,6 +20,7 @@ extension API {
             quality: quality,
             score: quality.initialScore,
             lastUsedAt: nil,
+            messagesPerSecond: request.messagesPerSecond ?? SenderRequest.defaultMessagesPerSecond,
             createdAt: now,
             updatedAt: now
         )
@@ -61,8 +62,9 @@ extension API {
         return JSONResponse.make(["senders": senders])
     }
 
-    /// Changes a sender's status or quality. Pausing or disabling a sender takes it out of
-    /// selection for new messages at once; messages it already sent keep receiving reports.
+    /// Changes a sender's status, quality or rate. Pausing or disabling a sender takes it out
+    /// of selection for new messages at once: its queued work goes through the other senders,
+    /// and messages it already sent keep receiving reports.
     func updateSender(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
         let waba = try await requireWaba(context, tenant)
         let senderID = try context.uuidParameter("senderId", resource: "sender")
@@ -75,6 +77,9 @@ extension API {
             }
             if let status = request.status {
                 sender.status = status
+            }
+            if let rate = request.messagesPerSecond {
+                sender.messagesPerSecond = rate
             }
             if let quality = request.quality, quality != sender.quality {
                 sender.quality = quality

@@ -5,18 +5,30 @@ import Postgres
 extension API {
     func createWaba(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
         let request = try WabaCreateRequest(try context.jsonBody())
-        let waba = Waba(
-            id: UUID(),
-            tenantID: tenant.id,
-            name: request.name,
-            businessAccountID: request.businessAccountID,
-            baseURL: request.baseURL.value,
-            apiKeySealed: secretKey.seal(request.apiKey),
-            apiKeyLast4: String(request.apiKey.suffix(4)),
-            createdAt: Date()
-        )
+        let sealed = secretKey.seal(request.apiKey)
+        let waba: Waba
         do {
-            try await pool.withConnection { connection in try WabaStore.insert(connection, waba) }
+            waba = try await pool.withTransaction { connection in
+                let portfolioID = try portfolioForNewWaba(
+                    connection,
+                    requested: request.portfolioID,
+                    wabaName: request.name,
+                    tenant: tenant
+                )
+                let waba = Waba(
+                    id: UUID(),
+                    tenantID: tenant.id,
+                    name: request.name,
+                    businessAccountID: request.businessAccountID,
+                    baseURL: request.baseURL.value,
+                    apiKeySealed: sealed,
+                    apiKeyLast4: String(request.apiKey.suffix(4)),
+                    portfolioID: portfolioID,
+                    createdAt: Date()
+                )
+                try WabaStore.insert(connection, waba)
+                return waba
+            }
         } catch let error as PostgresError where error.isUniqueViolation {
             throw Problem(
                 .conflict,

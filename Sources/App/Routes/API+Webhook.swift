@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPServer
 import Infobip
@@ -26,24 +27,17 @@ extension API {
         var summary = ReportProcessor.Summary()
         switch webhook {
         case .deliveryReports(let items):
-            for item in items {
-                let report = item.map { ReportProcessor.Report(delivery: $0) }
-                try await apply(report, to: &summary, logger: context.logger)
-            }
+            summary = try await apply(
+                items.map { $0.map { ReportProcessor.Report(delivery: $0) } },
+                logger: context.logger
+            )
         case .seenReports(let items):
-            for item in items {
-                try await apply(
-                    item.map { ReportProcessor.Report(seen: $0) },
-                    to: &summary,
-                    logger: context.logger
-                )
-            }
+            summary = try await apply(
+                items.map { $0.map { ReportProcessor.Report(seen: $0) } },
+                logger: context.logger
+            )
         case .inboundMessages(let items):
-            summary.received = items.count
-            summary.skipped = items.count
-            // TODO: inbound messages open the recipient's 24-hour customer-service window; record
-            // them once per-portfolio reach is counted.
-            context.logger.info("inbound messages received", ["count": String(items.count)])
+            summary = try await recordInbound(items, logger: context.logger)
         case .templateUpdate(let event):
             summary.received = 1
             let changed = try await applyTemplateUpdate(event)
@@ -63,33 +57,101 @@ extension API {
         return JSONResponse.make(summary)
     }
 
+    /// Applies the readable items in one transaction and logs one line for the call, with
+    /// the first few ids of items it skipped, so a flood of bad items cannot flood the log.
     private func apply(
-        _ item: ItemResult<ReportProcessor.Report?>,
-        to summary: inout ReportProcessor.Summary,
+        _ items: [ItemResult<ReportProcessor.Report?>],
         logger: Logger
-    ) async throws {
-        summary.received += 1
-        switch item {
-        case .invalid(let index, let reason):
-            summary.skipped += 1
-            logger.warning("report item unreadable", ["index": String(index), "reason": reason])
-        case .parsed(nil):
-            summary.skipped += 1
-            logger.warning("report item with an unknown status skipped")
-        case .parsed(let report?):
-            let itemLogger = logger.with("infobipMessageId", report.infobipMessageID)
-            switch try await reports.apply(report) {
-            case .applied:
-                summary.applied += 1
-                itemLogger.info("report applied", ["status": report.status.rawValue])
-            case .ignored:
-                summary.ignored += 1
-                itemLogger.info("report kept without change", ["status": report.status.rawValue])
-            case .unknownMessage:
-                summary.skipped += 1
-                itemLogger.warning("report for an unknown message skipped")
+    ) async throws -> ReportProcessor.Summary {
+        var summary = ReportProcessor.Summary(received: items.count)
+        var reports: [ReportProcessor.Report] = []
+        var unreadable: [String] = []
+        for item in items {
+            switch item {
+            case .invalid(let index, let reason):
+                unreadable.append("\(index): \(reason)")
+            case .parsed(nil):
+                unreadable.append("unknown status")
+            case .parsed(let report?):
+                if report.infobipMessageID.utf8.contains(0) {
+                    // PostgreSQL text cannot hold U+0000, and no message id contains it.
+                    unreadable.append("messageId contains U+0000")
+                } else {
+                    reports.append(report)
+                }
             }
         }
+        summary.skipped = unreadable.count
+
+        let outcomes = reports.isEmpty ? [] : try await self.reports.apply(reports)
+        var unknown: [String] = []
+        for (report, outcome) in zip(reports, outcomes) {
+            switch outcome {
+            case .applied, .requeued: summary.applied += 1
+            case .ignored: summary.ignored += 1
+            case .unknownMessage:
+                summary.skipped += 1
+                unknown.append(report.infobipMessageID)
+            }
+        }
+        var metadata = [
+            "received": String(summary.received), "applied": String(summary.applied),
+            "ignored": String(summary.ignored), "skipped": String(summary.skipped),
+        ]
+        if !unknown.isEmpty {
+            metadata["unknownMessageIds"] = unknown.prefix(10).joined(separator: ",")
+        }
+        if !unreadable.isEmpty {
+            metadata["unreadableItems"] = unreadable.prefix(10).joined(separator: "; ")
+        }
+        if summary.skipped > 0 {
+            logger.warning("reports applied, some items skipped", metadata)
+        } else {
+            logger.info("reports applied", metadata)
+        }
+        return summary
+    }
+
+    /// Opens the customer-service window of each inbound message's sender and user, so that
+    /// templates sent inside it do not count against the portfolio's messaging limit.
+    private func recordInbound(
+        _ items: [ItemResult<InboundMessage>],
+        logger: Logger
+    ) async throws -> ReportProcessor.Summary {
+        var summary = ReportProcessor.Summary(received: items.count)
+        var senders: [String] = []
+        var users: [String] = []
+        var instants: [Date] = []
+        for item in items {
+            guard case .parsed(let message) = item,
+                let user = try? PhoneNumber(parsing: message.from),
+                let sender = try? PhoneNumber(parsing: message.to)
+            else {
+                summary.skipped += 1
+                continue
+            }
+            senders.append(sender.digits)
+            users.append(user.digits)
+            instants.append(message.receivedAt ?? Date())
+        }
+        let (senderNumbers, userNumbers, receivedAt) = (senders, users, instants)
+        let opened = try await pool.withConnection { connection in
+            try ReachStore.recordInbound(
+                connection,
+                senderNumbers: senderNumbers,
+                users: userNumbers,
+                receivedAt: receivedAt
+            )
+        }
+        summary.applied = senders.count
+        logger.info(
+            "inbound messages received",
+            [
+                "count": String(items.count), "windowsOpened": String(opened),
+                "skipped": String(summary.skipped),
+            ]
+        )
+        return summary
     }
 
     private func applyTemplateUpdate(_ event: TemplateUpdateEvent) async throws -> Bool {

@@ -44,6 +44,10 @@ struct API: Sendable {
         router.add("POST", "/wabas/:id/templates/sync") { try await $0.syncTemplates($1, $2) }
         router.add("POST", "/messages/send") { try await $0.sendMessage($1, $2) }
         router.add("GET", "/messages/:id") { try await $0.getMessage($1, $2) }
+        router.add("POST", "/portfolios") { try await $0.createPortfolio($1, $2) }
+        router.add("GET", "/portfolios") { try await $0.listPortfolios($1, $2) }
+        router.add("GET", "/portfolios/:id") { try await $0.getPortfolio($1, $2) }
+        router.add("PATCH", "/portfolios/:id") { try await $0.updatePortfolio($1, $2) }
         return router
     }()
 

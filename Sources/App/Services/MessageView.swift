@@ -30,32 +30,48 @@ struct MessageView: Sendable, Encodable {
     /// - Throws: a 404 ``Problem`` when the tenant has no such message.
     static func load(pool: PostgresPool, id: UUID, tenantID: UUID) async throws -> MessageView {
         try await pool.withConnection { connection in
-            guard let message = try MessageStore.find(connection, id: id, tenantID: tenantID) else {
-                throw Problem.notFound("message", id: id.uuidString.lowercased())
-            }
-            let attempts = try MessageStore.attempts(connection, messageID: id)
-            let history = try MessageStore.events(connection, messageID: id)
-            let sender = message.senderID.flatMap { senderID in
-                attempts.last { $0.senderId == senderID }
-                    .map { SenderSummary(id: senderID, number: $0.senderNumber) }
-            }
-            return MessageView(
-                id: message.id,
-                wabaId: message.wabaID,
-                to: message.recipient,
-                templateName: message.templateName,
-                language: message.language,
-                params: message.params,
-                callbackData: message.callbackData,
-                status: message.status,
-                sender: sender,
-                failureReason: message.failureReason,
-                attempts: attempts,
-                history: history,
-                createdAt: message.createdAt,
-                updatedAt: message.updatedAt
-            )
+            try load(connection, id: id, tenantID: tenantID)
         }
+    }
+
+    /// Reads a message of `tenantID` in the caller's connection.
+    static func load(_ connection: PostgresConnection, id: UUID, tenantID: UUID) throws
+        -> MessageView
+    {
+        guard let message = try MessageStore.find(connection, id: id, tenantID: tenantID) else {
+            throw Problem.notFound("message", id: id.uuidString.lowercased())
+        }
+        let attempts = try MessageStore.attempts(connection, messageID: id)
+        // The message's creation is its QUEUED entry; the rows hold what followed.
+        let queued = MessageEvent(
+            status: MessageStatus.queued.rawValue,
+            applied: true,
+            source: "api",
+            occurredAt: message.createdAt,
+            recordedAt: message.createdAt,
+            detail: nil
+        )
+        let history = [queued] + (try MessageStore.events(connection, messageID: id))
+        let sender = message.senderID.flatMap { senderID in
+            attempts.last { $0.senderId == senderID }
+                .map { SenderSummary(id: senderID, number: $0.senderNumber) }
+        }
+        return MessageView(
+            id: message.id,
+            wabaId: message.wabaID,
+            to: message.recipient,
+            templateName: message.templateName,
+            language: message.language,
+            params: message.params,
+            callbackData: message.callbackData,
+            status: message.status,
+            sender: sender,
+            failureReason: message.failureReason,
+            attempts: attempts,
+            history: history,
+            createdAt: message.createdAt,
+            updatedAt: message.updatedAt
+        )
     }
 
     /// Returns the parameters as stored and shown, in the shape the send request used.

@@ -17,6 +17,19 @@ struct TemplateContent: Sendable {
         self.callbackData = request.callbackData
     }
 
+    /// Rebuilds the content of a queued message from its stored parameters, which were checked
+    /// against the template when the message was accepted.
+    ///
+    /// - Throws: a ``Problem`` when the stored parameters no longer read, which only a manual
+    ///   change to the row can cause.
+    init(item: DispatchBatch.Item) throws(Problem) {
+        self.to = item.recipient
+        self.templateName = item.templateName
+        self.language = item.language
+        self.params = try SendRequest.parameters(JSONObjectReader(item.params, path: "params"))
+        self.callbackData = item.callbackData
+    }
+
     func infobipMessage(from sender: String, messageID: String, notifyURL: String)
         -> TemplateMessage
     {

@@ -10,28 +10,20 @@ enum MessageStore {
         updated_at
         """
 
-    /// Stores a new QUEUED message and its first history entry.
-    static func insert(_ connection: PostgresConnection, _ message: Message) throws {
+    /// Stores a new QUEUED message that dispatchers may claim from `readyAt`. Its QUEUED history
+    /// entry is its `created_at`, so no event row is written.
+    static func insert(_ connection: PostgresConnection, _ message: Message, readyAt: Date) throws {
         try connection.execute(
             """
             INSERT INTO messages (id, tenant_id, waba_id, template_id, template_name, language,
                                   recipient, params, callback_data, status, created_at,
-                                  updated_at)
+                                  updated_at, next_attempt_at)
             VALUES (\(message.id), \(message.tenantID), \(message.wabaID), \(message.templateID),
                     \(message.templateName), \(message.language), \(message.recipient),
                     \(PostgresJSON(data: message.params.encoded())), \(message.callbackData),
-                    \(message.status.rawValue), \(message.createdAt), \(message.updatedAt))
+                    \(message.status.rawValue), \(message.createdAt), \(message.updatedAt),
+                    \(readyAt))
             """
-        )
-        try appendEvent(
-            connection,
-            messageID: message.id,
-            attemptID: nil,
-            status: message.status.rawValue,
-            applied: true,
-            source: "api",
-            detail: nil,
-            occurredAt: message.createdAt
         )
     }
 
@@ -208,7 +200,7 @@ enum MessageStore {
         )
     }
 
-    private static func attempt(from row: PostgresRow) throws -> MessageAttempt {
+    static func attempt(from row: PostgresRow) throws -> MessageAttempt {
         MessageAttempt(
             id: try row.decode("id"),
             attemptNumber: try row.decode("attempt_number"),

@@ -5,17 +5,18 @@ import Postgres
 /// SQL for senders, including the reservation that picks the sender of each send.
 enum SenderStore {
     private static let columns = """
-        id, waba_id, number, status, quality, score, last_used_at, created_at, updated_at
+        id, waba_id, number, status, quality, score, last_used_at, messages_per_second, \
+        created_at, updated_at
         """
 
     static func insert(_ connection: PostgresConnection, _ sender: Sender) throws {
         try connection.execute(
             """
-            INSERT INTO senders (id, waba_id, number, status, quality, score, created_at,
-                                 updated_at)
+            INSERT INTO senders (id, waba_id, number, status, quality, score,
+                                 messages_per_second, created_at, updated_at)
             VALUES (\(sender.id), \(sender.wabaId), \(sender.number), \(sender.status.rawValue),
-                    \(sender.quality.rawValue), \(sender.score), \(sender.createdAt),
-                    \(sender.updatedAt))
+                    \(sender.quality.rawValue), \(sender.score), \(sender.messagesPerSecond),
+                    \(sender.createdAt), \(sender.updatedAt))
             """
         )
     }
@@ -43,15 +44,19 @@ enum SenderStore {
         return try rows.first.map(sender(from:))
     }
 
-    /// Writes a sender's status, quality and score.
+    /// Writes a sender's status, quality, score and rate.
     static func update(_ connection: PostgresConnection, _ sender: Sender) throws -> Sender {
         let rows = try connection.query(
             PostgresQuery(
                 unsafeSQL: """
-                    UPDATE senders SET status = $1, quality = $2, score = $3, updated_at = now()
-                    WHERE id = $4 RETURNING \(columns)
+                    UPDATE senders SET status = $1, quality = $2, score = $3,
+                        messages_per_second = $4, updated_at = now()
+                    WHERE id = $5 RETURNING \(columns)
                     """,
-                binds: [sender.status.rawValue, sender.quality.rawValue, sender.score, sender.id]
+                binds: [
+                    sender.status.rawValue, sender.quality.rawValue, sender.score,
+                    sender.messagesPerSecond, sender.id,
+                ]
             )
         )
         return try Self.sender(from: rows[0])
@@ -105,28 +110,35 @@ enum SenderStore {
         return try rows[0].decode("found", as: Bool.self)
     }
 
-    /// Applies one outcome to a sender's score and label, under a row lock so that concurrent
-    /// reports add up instead of overwriting each other.
-    @discardableResult
+    /// Applies one outcome to a sender's score and label.
     static func applyScoreChange(
         _ connection: PostgresConnection,
         senderID: UUID,
         change: ScoreChange
-    ) throws -> Int? {
-        guard change.delta != 0 else { return nil }
+    ) throws {
+        try addToScore(connection, senderID: senderID, delta: change.delta)
+    }
+
+    /// Adds `delta` points to a sender's score, clamped to 0...100, in one statement, so that
+    /// concurrent reports add up instead of overwriting each other. The label follows the
+    /// score, and changes only when it crosses a threshold.
+    static func addToScore(_ connection: PostgresConnection, senderID: UUID, delta: Int) throws {
+        guard delta != 0 else { return }
         let rows = try connection.query(
-            "SELECT score FROM senders WHERE id = \(senderID) FOR UPDATE"
-        )
-        guard let row = rows.first else { return nil }
-        let score = QualityScore.apply(change, to: try row.decode("score", as: Int.self))
-        try connection.execute(
             """
-            UPDATE senders SET score = \(score), quality = \(Quality(score: score).rawValue),
+            UPDATE senders SET score = LEAST(\(QualityScore.maximum),
+                                             GREATEST(\(QualityScore.minimum), score + \(delta))),
                                updated_at = now()
             WHERE id = \(senderID)
+            RETURNING score, quality
             """
         )
-        return score
+        guard let row = rows.first else { return }
+        let label = Quality(score: try row.decode("score", as: Int.self))
+        guard try row.decode("quality", as: String.self) != label.rawValue else { return }
+        try connection.execute(
+            "UPDATE senders SET quality = \(label.rawValue) WHERE id = \(senderID)"
+        )
     }
 
     static func sender(from row: PostgresRow) throws -> Sender {
@@ -144,6 +156,7 @@ enum SenderStore {
             quality: quality,
             score: try row.decode("score"),
             lastUsedAt: try row.decode("last_used_at", as: Date?.self),
+            messagesPerSecond: try row.decode("messages_per_second"),
             createdAt: try row.decode("created_at"),
             updatedAt: try row.decode("updated_at")
         )

@@ -5,16 +5,17 @@ import Postgres
 enum WabaStore {
     private static let columns = """
         id, tenant_id, name, business_account_id, base_url, api_key_sealed, api_key_last4, \
-        created_at
+        portfolio_id, created_at
         """
 
     static func insert(_ connection: PostgresConnection, _ waba: Waba) throws {
         try connection.execute(
             """
             INSERT INTO wabas (id, tenant_id, name, business_account_id, base_url, api_key_sealed,
-                               api_key_last4, created_at)
+                               api_key_last4, portfolio_id, created_at)
             VALUES (\(waba.id), \(waba.tenantID), \(waba.name), \(waba.businessAccountID),
-                    \(waba.baseURL), \(waba.apiKeySealed), \(waba.apiKeyLast4), \(waba.createdAt))
+                    \(waba.baseURL), \(waba.apiKeySealed), \(waba.apiKeyLast4),
+                    \(waba.portfolioID), \(waba.createdAt))
             """
         )
     }
@@ -73,6 +74,7 @@ enum WabaStore {
             baseURL: try row.decode("base_url"),
             apiKeySealed: try row.decode("api_key_sealed"),
             apiKeyLast4: try row.decode("api_key_last4"),
+            portfolioID: try row.decode("portfolio_id"),
             createdAt: try row.decode("created_at")
         )
     }

@@ -1,0 +1,42 @@
+import Crypto
+import Foundation
+import HTTPServer
+
+extension IdempotencyKey {
+    /// Longest `Idempotency-Key` accepted, in characters.
+    static let maximumLength = 255
+
+    /// Reads the `Idempotency-Key` header of a request, or returns nil when it has none.
+    ///
+    /// - Parameter bodyHash: Digest of the body's bytes; a repeat must send the same bytes.
+    /// - Throws: a 400 ``Problem`` for an empty, overlong or non-printable key.
+    init?(
+        request: HTTPRequest,
+        tenantID: UUID,
+        endpoint: String,
+        bodyHash: Data
+    ) throws(Problem) {
+        guard let key = request.headers["Idempotency-Key"] else { return nil }
+        let printable = key.unicodeScalars.allSatisfy {
+            $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F
+        }
+        guard (1...Self.maximumLength).contains(key.count), printable else {
+            throw Problem.invalidField(
+                "Idempotency-Key",
+                "The Idempotency-Key header must be 1 to \(Self.maximumLength) printable ASCII "
+                    + "characters without spaces, such as a UUID."
+            )
+        }
+        self.init(tenantID: tenantID, endpoint: endpoint, key: key, requestHash: bodyHash)
+    }
+
+    /// The 422 for a key reused with another body.
+    static let mismatch = Problem(
+        .idempotencyKeyReused,
+        status: 422,
+        title: "Idempotency key reused",
+        detail: "This Idempotency-Key was used in the last 24 hours with a different request "
+            + "body. Repeat the first request's exact body, or use a new key for a new request.",
+        field: "Idempotency-Key"
+    )
+}
