@@ -146,7 +146,8 @@ CREATE INDEX messages_pinned_sender ON messages (pinned_sender_id)
 -- One message per recipient in a bulk, and the per-status counts of a bulk.
 CREATE UNIQUE INDEX messages_bulk_recipient ON messages (bulk_id, recipient)
     WHERE bulk_id IS NOT NULL;
-CREATE INDEX messages_bulk_status ON messages (bulk_id, status) WHERE bulk_id IS NOT NULL;
+CREATE INDEX messages_bulk_status ON messages (bulk_id, status, recipient)
+    WHERE bulk_id IS NOT NULL;
 
 -- Pair spacing looks attempts up by recipient.
 ALTER TABLE message_attempts ADD COLUMN recipient text;

@@ -70,12 +70,19 @@ public final class Application: Sendable {
                 secretKey: configuration.secretKey
             ),
             reports: ReportProcessor(pool: pool, configuration: dispatch),
+            bulks: BulkAcceptor(pool: pool),
             logger: logger.relabeled("wabarouter.http")
         )
         self.server = HTTPServer(
             configuration: HTTPServer.Configuration(
                 host: configuration.host,
-                port: configuration.port
+                port: configuration.port,
+                bodyPolicy: { method, path in
+                    // A bulk of 100,000 messages goes to a spool file, not to memory.
+                    method == "POST" && path == "/messages/bulk"
+                        ? .spool(maxBytes: API.maximumBulkBodyBytes)
+                        : .buffer(maxBytes: 16 << 20)
+                }
             ),
             logger: logger.relabeled("wabarouter.http"),
             handler: { request in await api.handle(request) }

@@ -62,10 +62,11 @@ struct SendRequest: Sendable {
         var body: [String] = []
         for (index, value) in (try reader.optionalArray("body") ?? []).enumerated() {
             guard case .string(let text) = value else {
+                let field = "\(reader.fieldPath("body"))[\(index)]"
                 throw Problem.invalidField(
-                    "params.body[\(index)]",
-                    "params.body[\(index)] must be a string, not \(value.typeName). Send the "
-                        + "placeholder values as strings, in order."
+                    field,
+                    "\(field) must be a string, not \(value.typeName). Send the placeholder "
+                        + "values as strings, in order."
                 )
             }
             body.append(text)
@@ -73,7 +74,10 @@ struct SendRequest: Sendable {
         let header = try reader.optionalObject("header").map(headerParameter)
         var buttons: [ButtonParameter] = []
         for (index, value) in (try reader.optionalArray("buttons") ?? []).enumerated() {
-            let button = try JSONObjectReader(value, path: "params.buttons[\(index)]")
+            let button = try JSONObjectReader(
+                value,
+                path: "\(reader.fieldPath("buttons"))[\(index)]"
+            )
             buttons.append(try buttonParameter(button))
         }
         return TemplateParameters(body: body, header: header, buttons: buttons)

@@ -12,6 +12,7 @@ struct API: Sendable {
     let dispatcher: MessageDispatcher
     let templates: TemplateService
     let reports: ReportProcessor
+    let bulks: BulkAcceptor
     let logger: Logger
 
     private var authenticator: Authenticator { Authenticator(pool: pool) }
@@ -43,6 +44,10 @@ struct API: Sendable {
         router.add("GET", "/wabas/:id/templates") { try await $0.listTemplates($1, $2) }
         router.add("POST", "/wabas/:id/templates/sync") { try await $0.syncTemplates($1, $2) }
         router.add("POST", "/messages/send") { try await $0.sendMessage($1, $2) }
+        router.add("POST", "/messages/bulk") { try await $0.createBulk($1, $2) }
+        router.add("GET", "/bulks/:id") { try await $0.getBulk($1, $2) }
+        router.add("GET", "/bulks/:id/messages") { try await $0.listBulkMessages($1, $2) }
+        router.add("POST", "/bulks/:id/cancel") { try await $0.cancelBulk($1, $2) }
         router.add("GET", "/messages/:id") { try await $0.getMessage($1, $2) }
         router.add("POST", "/portfolios") { try await $0.createPortfolio($1, $2) }
         router.add("GET", "/portfolios") { try await $0.listPortfolios($1, $2) }

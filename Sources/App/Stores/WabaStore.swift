@@ -65,6 +65,14 @@ enum WabaStore {
         return try rows.first.map(waba(from:))
     }
 
+    /// Returns until when dispatch of the WABA is paused, if it is.
+    static func dispatchPause(_ connection: PostgresConnection, id: UUID) throws -> Date? {
+        let rows = try connection.query(
+            "SELECT dispatch_paused_until FROM wabas WHERE id = \(id)"
+        )
+        return try rows.first?.decode("dispatch_paused_until", as: Date?.self)
+    }
+
     private static func waba(from row: PostgresRow) throws -> Waba {
         Waba(
             id: try row.decode("id"),

@@ -1,0 +1,111 @@
+import Domain
+import Foundation
+
+/// The members of a `POST /messages/bulk` body other than `messages`, validated.
+struct BulkRequest: Sendable {
+    /// Most messages one bulk may carry.
+    static let maximumMessages = 100_000
+
+    var wabaReference: String
+    var templateName: String
+    /// `nil` when the request leaves the choice to the template's only language.
+    var language: String?
+    /// When sending may start; nil for at once.
+    var sendAt: Date?
+    /// When unsent messages become EXPIRED; nil for never.
+    var expiresAt: Date?
+
+    /// Top-level members a bulk body may have.
+    static let members: Set<String> = [
+        "wabaId", "templateName", "language", "messages", "sendAt", "expiresAt",
+    ]
+
+    /// Reads the members other than `messages`.
+    init(_ body: JSONObjectReader, now: Date) throws(Problem) {
+        try body.rejectUnknownFields(allowed: Self.members)
+        wabaReference = try body.string(
+            "wabaId",
+            hint: "Give the id returned by POST /wabas, or the WABA's Meta id."
+        )
+        templateName = try body.string(
+            "templateName",
+            hint: "Give the name of an approved template of this WABA."
+        )
+        language = try body.optionalString("language")
+        if let language, language.isEmpty {
+            throw Problem.invalidField(
+                "language",
+                "language is empty. Give the template's language code, such as en or pt_BR, or "
+                    + "leave it out when the template has one language."
+            )
+        }
+        sendAt = try Self.instant(body, "sendAt")
+        expiresAt = try Self.instant(body, "expiresAt")
+        if let expiresAt, expiresAt <= max(sendAt ?? now, now) {
+            throw Problem.invalidField(
+                "expiresAt",
+                "expiresAt must be later than sendAt and than now; messages not sent by then "
+                    + "become EXPIRED."
+            )
+        }
+    }
+
+    /// Reads an ISO 8601 instant with a time zone, such as `2026-12-24T09:00:00Z`.
+    private static func instant(_ body: JSONObjectReader, _ key: String) throws(Problem) -> Date? {
+        guard let text = try body.optionalString(key) else { return nil }
+        let plain = Date.ISO8601FormatStyle()
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else {
+            throw Problem.invalidField(
+                key,
+                "\(key) '\(text)' is not an ISO 8601 instant. Send it like "
+                    + "2026-12-24T09:00:00Z or 2026-12-24T09:00:00.000-03:00."
+            )
+        }
+        return date
+    }
+}
+
+/// One item of a bulk's `messages`, validated on its own so that a bad item never rejects
+/// the others.
+struct BulkItem: Sendable {
+    var to: PhoneNumber
+    var params: TemplateParameters
+    var callbackData: String?
+
+    /// Reads item `index`; the thrown ``Problem`` names the field as `messages[index].…`.
+    init(_ value: JSONValue, index: Int, structure: TemplateStructure) throws(Problem) {
+        let path = "messages[\(index)]"
+        let item = try JSONObjectReader(value, path: path)
+        try item.rejectUnknownFields(allowed: ["to", "params", "callbackData"])
+        let toText = try item.string(
+            "to",
+            hint: "Give the recipient's number in international format, such as +5511987654321."
+        )
+        do {
+            to = try PhoneNumber(parsing: toText)
+        } catch {
+            throw Problem.invalidField("\(path).to", error.description)
+        }
+        params = try SendRequest.parameters(try item.optionalObject("params"))
+        callbackData = try item.optionalString("callbackData")
+        if let callbackData, callbackData.count > SendRequest.maximumCallbackDataLength {
+            throw Problem.invalidField(
+                "\(path).callbackData",
+                "\(path).callbackData has \(callbackData.count) characters; Infobip accepts at "
+                    + "most \(SendRequest.maximumCallbackDataLength)."
+            )
+        }
+        do {
+            try params.validate(against: structure)
+        } catch {
+            throw Problem(
+                .parameterMismatch,
+                status: 422,
+                title: "Parameters do not match the template",
+                detail: error.detail,
+                field: "\(path).\(error.field)"
+            )
+        }
+    }
+}

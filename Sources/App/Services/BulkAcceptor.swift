@@ -1,0 +1,381 @@
+import Crypto
+import Domain
+import Foundation
+import HTTPServer
+import Logging
+import Postgres
+
+/// Accepts `POST /messages/bulk`: validates every item on its own, stores the good ones as
+/// QUEUED messages of a new bulk, and reports the rejected ones by index.
+///
+/// The body is read twice from its spool file, never held whole: once for the members other
+/// than `messages`, which may come in any order, and once item by item while the items are
+/// inserted in chunks. Everything happens in one transaction, so a bulk is stored whole or
+/// not at all, and dispatchers see it only once it is complete.
+struct BulkAcceptor: Sendable {
+    let pool: PostgresPool
+
+    /// Messages inserted per statement.
+    static let chunkSize = 5_000
+
+    /// The answer to a bulk request, stored with its idempotency key.
+    struct Answer: Sendable {
+        var status: Int
+        var body: Data
+        var bulkID: UUID
+    }
+
+    /// One rejected item of the answer.
+    struct Rejection: Sendable, Encodable {
+        var index: Int
+        var to: String?
+        var field: String?
+        var reason: String
+    }
+
+    func accept(
+        _ request: HTTPRequest,
+        tenant: Tenant,
+        idempotencyKey: String?,
+        logger: Logger
+    ) async throws -> Answer {
+        let body = RequestBody(request)
+        return try await pool.withTransaction { connection in
+            try Self.accept(
+                connection,
+                body: body,
+                tenant: tenant,
+                idempotencyKey: idempotencyKey,
+                logger: logger
+            )
+        }
+    }
+
+    private static func accept(
+        _ connection: PostgresConnection,
+        body: RequestBody,
+        tenant: Tenant,
+        idempotencyKey: String?,
+        logger: Logger
+    ) throws -> Answer {
+        let now = Date()
+        let (header, digest) = try readHeader(body, now: now)
+        if let key = idempotencyKey {
+            let idempotency = IdempotencyKey(
+                tenantID: tenant.id,
+                endpoint: "POST /messages/bulk",
+                key: key,
+                requestHash: digest
+            )
+            switch try IdempotencyStore.claim(connection, idempotency) {
+            case .new:
+                let answer = try store(connection, body: body, header: header, tenant, now, logger)
+                try IdempotencyStore.attach(connection, idempotency, bulkID: answer.bulkID)
+                try IdempotencyStore.saveAnswer(
+                    connection,
+                    key: idempotency,
+                    status: answer.status,
+                    body: answer.body
+                )
+                return answer
+            case .replay(let status, let stored):
+                logger.info("idempotent repeat answered from the first request")
+                let id = Self.bulkID(in: stored) ?? UUID()
+                return Answer(status: status, body: stored, bulkID: id)
+            case .inProgress:
+                // The answer is stored in the transaction that stores the bulk, so a key
+                // without one belongs to a request that never finished.
+                throw Problem(
+                    .conflict,
+                    status: 409,
+                    title: "Request in progress",
+                    detail: "A bulk with this Idempotency-Key is still being stored. Retry in a "
+                        + "few seconds.",
+                    field: "Idempotency-Key"
+                )
+            case .mismatch:
+                throw IdempotencyKey.mismatch
+            }
+        }
+        return try store(connection, body: body, header: header, tenant, now, logger)
+    }
+
+    /// Validates the bulk against its WABA and template, and stores it with its items.
+    private static func store(
+        _ connection: PostgresConnection,
+        body: RequestBody,
+        header: BulkRequest,
+        _ tenant: Tenant,
+        _ now: Date,
+        _ logger: Logger
+    ) throws -> Answer {
+        let waba = try WabaResolver.resolve(
+            connection,
+            reference: header.wabaReference,
+            tenant: tenant
+        )
+        let template = try TemplateResolver.resolve(
+            connection,
+            wabaID: waba.id,
+            name: header.templateName,
+            language: header.language
+        )
+        guard try SenderStore.hasActive(connection, wabaID: waba.id, excluding: []) else {
+            throw Problem(
+                .noActiveSender,
+                status: 409,
+                title: "No active sender",
+                detail: "The WABA '\(waba.id.postgresText)' has no ACTIVE sender. Add one with "
+                    + "POST /wabas/{id}/senders or set a sender's status to ACTIVE.",
+                field: "wabaId"
+            )
+        }
+
+        var bulk = BulkStore.Bulk(
+            id: UUID(),
+            tenantID: tenant.id,
+            wabaID: waba.id,
+            templateName: template.name,
+            language: template.language,
+            requested: 0,
+            accepted: 0,
+            duplicates: 0,
+            rejected: 0,
+            sendAt: header.sendAt,
+            expiresAt: header.expiresAt,
+            cancelledAt: nil,
+            createdAt: now
+        )
+        try BulkStore.insert(connection, bulk, templateID: template.id)
+        let delayed = header.sendAt.map { $0 > now } ?? false
+        let shared = BulkStore.MessageTemplate(
+            tenantID: tenant.id,
+            wabaID: waba.id,
+            templateID: template.id,
+            templateName: template.name,
+            language: template.language,
+            bulkID: bulk.id,
+            readyAt: delayed ? header.sendAt ?? now : now,
+            expiresAt: header.expiresAt,
+            waitReason: delayed ? .sendAt : nil,
+            createdAt: now
+        )
+        let structure = TemplateStructure(
+            components: template.components,
+            category: template.category
+        )
+        let rejected = try storeItems(
+            connection,
+            body: body,
+            structure: structure,
+            shared: shared,
+            bulk: &bulk
+        )
+        try BulkStore.setCounts(connection, bulk)
+        try connection.execute("SELECT notify_queue(\(waba.id))")
+        logger.info(
+            "bulk accepted",
+            [
+                "bulkId": bulk.id.postgresText, "wabaId": waba.id.postgresText,
+                "requested": String(bulk.requested), "accepted": String(bulk.accepted),
+                "duplicates": String(bulk.duplicates), "rejected": String(bulk.rejected),
+            ]
+        )
+        let answer = AcceptedBulk(
+            bulkId: bulk.id,
+            requested: bulk.requested,
+            accepted: bulk.accepted,
+            duplicates: bulk.duplicates,
+            rejected: rejected,
+            sendAt: header.sendAt,
+            expiresAt: header.expiresAt
+        )
+        let encoded = (try? JSONResponse.encoder.encode(answer)) ?? Data()
+        return Answer(status: 202, body: encoded, bulkID: bulk.id)
+    }
+
+    private struct AcceptedBulk: Encodable {
+        var bulkId: UUID
+        var requested: Int
+        var accepted: Int
+        var duplicates: Int
+        var rejected: [Rejection]
+        var sendAt: Date?
+        var expiresAt: Date?
+    }
+
+    /// Reads `messages` item by item, inserting the valid ones in chunks; returns the
+    /// rejected items and fills in the bulk's counts.
+    private static func storeItems(
+        _ connection: PostgresConnection,
+        body: RequestBody,
+        structure: TemplateStructure,
+        shared: BulkStore.MessageTemplate,
+        bulk: inout BulkStore.Bulk
+    ) throws -> [Rejection] {
+        var parser = JSONStreamParser(read: try body.chunks())
+        var rows = BulkStore.MessageRows()
+        var inChunk: Set<String> = []
+        var rejected: [Rejection] = []
+        var index = -1
+
+        func flush() throws {
+            guard rows.count > 0 else { return }
+            let stored = try BulkStore.insertMessages(connection, rows, shared: shared)
+            bulk.accepted += stored.count
+            bulk.duplicates += rows.count - stored.count
+            rows.removeAll()
+            inChunk.removeAll(keepingCapacity: true)
+        }
+
+        do {
+            try parser.beginObject()
+            while let member = try parser.nextMember() {
+                guard member == "messages" else {
+                    try parser.skipValue()
+                    continue
+                }
+                try parser.beginArray()
+                while try parser.nextElement() {
+                    index += 1
+                    guard index < BulkRequest.maximumMessages else {
+                        throw Problem.invalidField(
+                            "messages",
+                            "messages has more than \(BulkRequest.maximumMessages) items. "
+                                + "Split the recipients over several bulks."
+                        )
+                    }
+                    let value = try parser.readValue()
+                    let item: BulkItem
+                    do {
+                        item = try BulkItem(value, index: index, structure: structure)
+                    } catch {
+                        rejected.append(rejection(error, value: value, index: index))
+                        continue
+                    }
+                    guard inChunk.insert(item.to.digits).inserted else {
+                        bulk.duplicates += 1
+                        continue
+                    }
+                    rows.ids.append(UUID())
+                    rows.recipients.append(item.to.digits)
+                    rows.params.append(MessageView.paramsJSON(item.params).compactText)
+                    rows.callbacks.append(item.callbackData ?? "")
+                    rows.hasCallback.append(item.callbackData != nil)
+                    if rows.count >= chunkSize {
+                        try flush()
+                    }
+                }
+            }
+            try parser.finish()
+        } catch let error as JSONStreamError {
+            throw malformed(error)
+        }
+        try flush()
+        bulk.requested = index + 1
+        bulk.rejected = rejected.count
+        return rejected
+    }
+
+    private static func rejection(_ problem: Problem, value: JSONValue, index: Int) -> Rejection {
+        var to: String?
+        if case .object(let members) = value, case .string(let text)? = members["to"] {
+            to = text
+        }
+        return Rejection(index: index, to: to, field: problem.field, reason: problem.detail)
+    }
+
+    /// Reads the members other than `messages`, and the digest of the whole body.
+    private static func readHeader(_ body: RequestBody, now: Date) throws -> (BulkRequest, Data) {
+        var digest = ContentDigest()
+        let chunks = try body.chunks()
+        var parser = JSONStreamParser {
+            let chunk = try chunks()
+            if let chunk {
+                digest.update(chunk)
+            }
+            return chunk
+        }
+        var members: [String: JSONValue] = [:]
+        var sawMessages = false
+        do {
+            guard try parser.peekKind() == .object else {
+                throw Problem(
+                    .malformedJSON,
+                    status: 400,
+                    title: "Malformed JSON",
+                    detail: "The request body must be a JSON object with wabaId, templateName "
+                        + "and messages."
+                )
+            }
+            try parser.beginObject()
+            while let member = try parser.nextMember() {
+                if member == "messages" {
+                    sawMessages = true
+                    guard try parser.peekKind() == .array else {
+                        throw Problem.invalidField(
+                            "messages",
+                            "messages must be an array of {to, params, callbackData} objects."
+                        )
+                    }
+                    try parser.skipValue()
+                } else {
+                    members[member] = try parser.readValue()
+                }
+            }
+            try parser.finish()
+        } catch let error as JSONStreamError {
+            throw malformed(error)
+        }
+        let header = try BulkRequest(JSONObjectReader(.object(members)), now: now)
+        guard sawMessages else {
+            throw Problem.missingField(
+                "messages",
+                hint: "Give the recipients as an array of {to, params, callbackData} objects."
+            )
+        }
+        return (header, digest.finish())
+    }
+
+    private static func malformed(_ error: JSONStreamError) -> any Error {
+        guard error.cause == .invalidJSON else { return error }
+        return Problem(
+            .malformedJSON,
+            status: 400,
+            title: "Malformed JSON",
+            detail: "The request body is not valid JSON: \(error.reason) at byte "
+                + "\(error.offset). Send a JSON object with Content-Type: application/json."
+        )
+    }
+
+    private static func bulkID(in body: Data) -> UUID? {
+        guard case .object(let members)? = try? JSONValue.parse(body),
+            case .string(let id)? = members["bulkId"]
+        else { return nil }
+        return UUID(uuidString: id)
+    }
+}
+
+/// A request body read in chunks, whether the server spooled it to a file or kept it.
+private struct RequestBody: Sendable {
+    let spooled: SpooledBody?
+    let data: Data
+
+    init(_ request: HTTPRequest) {
+        spooled = request.spooledBody
+        data = request.body
+    }
+
+    /// Returns a function that yields the body's chunks in order, then nil.
+    func chunks() throws -> () throws -> Data? {
+        if let spooled {
+            var reader = try spooled.makeReader()
+            return { try reader.next() }
+        }
+        var remaining: Data? = data.isEmpty ? nil : data
+        return {
+            defer { remaining = nil }
+            return remaining
+        }
+    }
+}
