@@ -67,6 +67,59 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 
+    /// Returns the path of the first string or member name that contains U+0000 (NUL), or `nil`
+    /// when there is none.
+    ///
+    /// PostgreSQL cannot store U+0000, because `text` rejects it in a bound parameter and
+    /// `jsonb` rejects the `\u0000` escape. Paths read like `params.body[0]`, and a NUL inside a
+    /// member name is shown as `\u0000`.
+    func pathOfNULCharacter(at path: String = "") -> String? {
+        switch self {
+        case .null, .bool, .number:
+            return nil
+        case .string(let text):
+            return text.containsNULCharacter ? path : nil
+        case .array(let values):
+            for (index, value) in values.enumerated() {
+                if let found = value.pathOfNULCharacter(at: "\(path)[\(index)]") {
+                    return found
+                }
+            }
+            return nil
+        case .object(let members):
+            for key in members.keys.sorted() {
+                let visibleKey = key.replacingOccurrences(of: "\u{0}", with: "\\u0000")
+                let memberPath = path.isEmpty ? visibleKey : "\(path).\(visibleKey)"
+                if key.containsNULCharacter {
+                    return memberPath
+                }
+                if let found = members[key]?.pathOfNULCharacter(at: memberPath) {
+                    return found
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Returns the value with every U+0000 in strings and member names replaced by U+FFFD,
+    /// the Unicode replacement character, so PostgreSQL can store it.
+    func replacingNULCharacters() -> JSONValue {
+        switch self {
+        case .null, .bool, .number:
+            return self
+        case .string(let text):
+            return .string(text.replacingNULCharacters())
+        case .array(let values):
+            return .array(values.map { $0.replacingNULCharacters() })
+        case .object(let members):
+            var replaced: [String: JSONValue] = [:]
+            for (key, value) in members {
+                replaced[key.replacingNULCharacters()] = value.replacingNULCharacters()
+            }
+            return .object(replaced)
+        }
+    }
+
     /// The JSON type's name, for error messages.
     var typeName: String {
         switch self {
@@ -77,5 +130,17 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .array: "an array"
         case .object: "an object"
         }
+    }
+}
+
+extension String {
+    var containsNULCharacter: Bool {
+        unicodeScalars.contains("\u{0}")
+    }
+
+    /// Returns the text with every U+0000 (NUL) replaced by U+FFFD, which PostgreSQL can store.
+    func replacingNULCharacters() -> String {
+        let scalars = unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }
+        return String(String.UnicodeScalarView(scalars))
     }
 }
