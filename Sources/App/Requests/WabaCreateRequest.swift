@@ -10,9 +10,21 @@ struct WabaCreateRequest: Sendable {
     /// Meta's numeric id of the WhatsApp Business Account.
     var businessAccountID: String
 
+    /// `wabas.name` has `CHECK (length(name) BETWEEN 1 AND 200)`. PostgreSQL's `length` counts
+    /// code points, so the limit applies to Unicode scalars, not to grapheme clusters.
+    static let maximumNameLength = 200
+
     init(_ body: JSONObjectReader) throws(Problem) {
         try body.rejectUnknownFields(allowed: ["name", "apiKey", "baseUrl", "wabaId"])
         name = try body.string("name", hint: "Give a name for this WABA, such as Acme Brasil.")
+        let nameLength = name.unicodeScalars.count
+        guard nameLength <= Self.maximumNameLength else {
+            throw Problem.invalidField(
+                "name",
+                "name has \(nameLength) characters; the maximum is \(Self.maximumNameLength). "
+                    + "Give a shorter name, such as Acme Brasil."
+            )
+        }
         let key = try body.string(
             "apiKey",
             hint: "Give the Infobip API key of the account that serves this WABA."
