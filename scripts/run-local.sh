@@ -1,19 +1,40 @@
 #!/usr/bin/env bash
-# Starts one WabaRouter instance on $PORT (default 8080).
+# Starts one WabaRouter instance on $PORT (default 8080), or runs another `wabarouter` command
+# against the same database:
+#
+#   scripts/run-local.sh                              start the server (what `make run` does)
+#   scripts/run-local.sh tenant create --name Acme    run `wabarouter tenant create --name Acme`
 #
 # With DATABASE_URL set it uses that database. Without it, it runs a private PostgreSQL
 # cluster under .wabarouter/postgres that listens on a Unix socket only (no TCP port), and
 # keeps a generated SECRET_KEY in .wabarouter/secret.key so stored API keys stay readable
 # across restarts. PostgreSQL refuses to run as root, so as root the cluster runs as the
 # `postgres` system user.
+#
+# A command other than `serve` applies pending migrations first, so it also works on a cluster
+# that `make run` never started. It reuses the cluster of a running `make run`, and otherwise
+# starts the cluster for the command and stops it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root_dir=$(pwd)
 state_dir="$root_dir/.wabarouter"
 binary="$root_dir/.build/release/wabarouter"
+command=("${@:-serve}")
+
+# Runs a command other than `serve`, after the migrations that its tables may need.
+run_command() {
+    if [ "${command[0]}" != "migrate" ]; then
+        LOG_LEVEL=warning "$binary" migrate >/dev/null
+    fi
+    "$binary" "${command[@]}"
+}
 
 if [ -n "${DATABASE_URL:-}" ]; then
-    exec "$binary" serve
+    if [ "${command[0]}" = "serve" ]; then
+        exec "$binary" serve
+    fi
+    run_command
+    exit
 fi
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -24,7 +45,10 @@ fi
 
 data_dir="$state_dir/postgres"
 socket_dir="$state_dir/run"
-mkdir -p "$state_dir" "$socket_dir"
+# The server writes its log itself, as the cluster owner, so the log lives in a folder that
+# owner can create files in.
+log_dir="$state_dir/log"
+mkdir -p "$state_dir" "$socket_dir" "$log_dir"
 chmod 0700 "$state_dir"
 
 as_db_user=()
@@ -32,7 +56,7 @@ if [ "$(id -u)" -eq 0 ]; then
     as_db_user=(runuser -u postgres --)
     # The postgres user must reach the folders on the way to the cluster.
     chmod o+x "$state_dir"
-    chown postgres:postgres "$socket_dir"
+    chown postgres:postgres "$socket_dir" "$log_dir"
 fi
 
 if [ ! -f "$data_dir/PG_VERSION" ]; then
@@ -44,12 +68,25 @@ if [ ! -f "$data_dir/PG_VERSION" ]; then
         --encoding=UTF8 >"$state_dir/initdb.log"
 fi
 
-"${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$data_dir" -l "$state_dir/postgres.log" -w \
-    -o "-c listen_addresses='' -k $socket_dir" start >/dev/null
+started_postgres=""
 stop_postgres() {
-    "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$data_dir" -m fast -w stop >/dev/null 2>&1 || true
+    if [ -n "$started_postgres" ]; then
+        "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$data_dir" -m fast -w stop >/dev/null 2>&1 ||
+            true
+    fi
 }
 trap stop_postgres EXIT
+
+# pg_ctl status exits with 0 while a server runs on this data folder, such as the one of a
+# `make run` in another terminal.
+if ! "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1; then
+    if ! "${as_db_user[@]}" "$pg_bin/pg_ctl" -D "$data_dir" -l "$log_dir/postgres.log" -w \
+        -o "-c listen_addresses='' -k $socket_dir" start >/dev/null; then
+        echo "PostgreSQL failed to start; see $log_dir/postgres.log." >&2
+        exit 1
+    fi
+    started_postgres="yes"
+fi
 
 if ! "$pg_bin/psql" -h "$socket_dir" -U wabarouter -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname = 'wabarouter'" | grep -q 1; then
@@ -62,6 +99,12 @@ fi
 
 export DATABASE_URL="postgresql://wabarouter@/wabarouter?host=$socket_dir"
 export SECRET_KEY="${SECRET_KEY:-$(cat "$state_dir/secret.key")}"
+
+if [ "${command[0]}" != "serve" ]; then
+    run_command
+    exit
+fi
+
 "$binary" serve &
 server_pid=$!
 trap 'kill -TERM "$server_pid" 2>/dev/null || true' INT TERM

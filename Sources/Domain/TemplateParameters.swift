@@ -38,7 +38,27 @@ public struct TemplateParameters: Sendable, Equatable, Codable {
                 detail: "Placeholder values must not be empty. Give a value for {{\(index + 1)}}."
             )
         }
+        for (index, value) in body.enumerated() where value.count > Self.maximumValueLength {
+            throw TemplateParameterMismatch(
+                field: "params.body[\(index)]",
+                detail: "params.body[\(index)] has \(value.count) characters; a placeholder value "
+                    + "may have at most \(Self.maximumValueLength), the length of a whole "
+                    + "template body. Shorten it."
+            )
+        }
     }
+
+    /// Maximum length of a body placeholder value, in grapheme clusters.
+    ///
+    /// Meta limits a template's body text to 1,024 characters and rejects a send whose text,
+    /// with its values filled in, is too long (error 132005). A value longer than a whole body
+    /// can therefore never be sent. Grapheme clusters give the smallest count of any unit, so
+    /// only a value that is too long by every count is rejected.
+    ///
+    /// A too-long value is a ``TemplateParameterMismatch``, which the API reports as 422
+    /// `parameter-mismatch` like an empty value: both are well-formed requests whose values
+    /// the template cannot take, found by the same check before anything is stored or sent.
+    public static let maximumValueLength = 1024
 
     private func validateHeader(
         against kind: TemplateStructure.HeaderKind?

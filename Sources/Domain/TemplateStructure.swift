@@ -55,18 +55,58 @@ public struct TemplateStructure: Sendable, Equatable {
     /// number of values a send must give.
     public static func placeholderCount(in text: String) -> Int {
         var highest = 0
+        for inner in placeholderContents(in: text) {
+            if let number = Int(inner), number > highest {
+                highest = number
+            }
+        }
+        return highest
+    }
+
+    /// Checks that the placeholders of a template text are numbered from `{{1}}` without gaps,
+    /// as Meta requires, and that no number is above `maximum`.
+    ///
+    /// A placeholder may repeat, and the numbers may appear in any order.
+    public static func checkPlaceholderNumbering(
+        in text: String,
+        maximum: Int = .max
+    ) throws(PlaceholderNumberingError) {
+        var numbers: Set<Int> = []
+        for inner in placeholderContents(in: text) {
+            guard inner.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(inner),
+                number >= 1
+            else { throw .notANumber("{{\(inner)}}") }
+            guard number <= maximum else { throw .aboveMaximum(number, maximum: maximum) }
+            numbers.insert(number)
+        }
+        guard let highest = numbers.max() else { return }
+        if let missing = (1...highest).first(where: { !numbers.contains($0) }) {
+            throw .missing(missing, highest: highest)
+        }
+    }
+
+    /// Returns the text between each `{{` and the next `}}`, trimmed of whitespace.
+    private static func placeholderContents(in text: String) -> [Substring] {
+        var contents: [Substring] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
             rest = rest[open.upperBound...]
             guard let close = rest.range(of: "}}") else { break }
-            let inner = rest[..<close.lowerBound].trimmingWhitespace()
-            if let number = Int(inner), number > highest {
-                highest = number
-            }
+            contents.append(rest[..<close.lowerBound].trimmingWhitespace())
             rest = rest[close.upperBound...]
         }
-        return highest
+        return contents
     }
+}
+
+/// A reason that the placeholders of a template text cannot be registered.
+public enum PlaceholderNumberingError: Error, Sendable, Equatable {
+    /// A placeholder that is not a number from 1 up, as written, such as `{{name}}`.
+    case notANumber(String)
+    /// A number that lies below the highest but is not used.
+    case missing(Int, highest: Int)
+    /// A number above the maximum that the text allows.
+    case aboveMaximum(Int, maximum: Int)
 }
 
 extension Substring {

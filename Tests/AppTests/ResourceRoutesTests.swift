@@ -33,7 +33,7 @@ import Testing
     @Test func duplicateWabaIdConflicts() async throws {
         try await withScenario { scenario in
             let body: [String: Any] = [
-                "name": "Acme", "apiKey": "k-1234", "baseUrl": "https://x.api.infobip.com",
+                "name": "Acme", "apiKey": "demo-key-1234", "baseUrl": "https://x.api.infobip.com",
                 "wabaId": "555",
             ]
             let first = try await scenario.client.send("POST", "/wabas", json: body)
@@ -54,7 +54,9 @@ import Testing
             let response = try await scenario.client.send(
                 "POST",
                 "/wabas",
-                json: ["name": "Acme", "apiKey": "k-1234", "baseUrl": baseURL, "wabaId": "77"]
+                json: [
+                    "name": "Acme", "apiKey": "demo-key-1234", "baseUrl": baseURL, "wabaId": "77",
+                ]
             )
             #expect(response.status == 400, "\(kind)")
             #expect(response.json[string: "field"] == "baseUrl")

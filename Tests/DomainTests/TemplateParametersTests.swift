@@ -32,6 +32,33 @@ import Testing
         #expect(error.detail.contains("params.body has \(values.count)."))
     }
 
+    @Test(arguments: [0, 1])
+    func overlongBodyValueRejected(index: Int) throws {
+        var values = ["Ana", "42"]
+        values[index] = String(repeating: "a", count: 1025)
+        let parameters = TemplateParameters(body: values)
+        let error = try #require(
+            #expect(throws: TemplateParameterMismatch.self) {
+                try parameters.validate(against: TemplateStructure(bodyPlaceholderCount: 2))
+            }
+        )
+        #expect(error.field == "params.body[\(index)]")
+        #expect(
+            error.detail
+                == "params.body[\(index)] has 1025 characters; a placeholder value may have at "
+                + "most 1024, the length of a whole template body. Shorten it."
+        )
+    }
+
+    /// 1,024 characters pass, counted as grapheme clusters: an emoji with a skin tone is one.
+    @Test(arguments: [String(repeating: "a", count: 1024), String(repeating: "👋🏽", count: 1024)])
+    func bodyValueOfMaximumLengthPasses(value: String) {
+        let parameters = TemplateParameters(body: [value])
+        #expect(throws: Never.self) {
+            try parameters.validate(against: TemplateStructure(bodyPlaceholderCount: 1))
+        }
+    }
+
     @Test(arguments: [(["", "42"], 0), (["Ana", ""], 1), (["Ana", "42", ""], 2)])
     func emptyBodyValueRejected(values: [String], index: Int) throws {
         let parameters = TemplateParameters(body: values)

@@ -50,6 +50,55 @@ import Testing
     }
 
     @Test(arguments: [
+        "No placeholders here.",
+        "Hello {{1}}",
+        "Hi {{1}}, order {{2}} ships on {{3}}.",
+        "{{2}} before {{1}}",
+        "{{1}} again {{1}}",
+        "Hi {{ 1 }}",
+        "Unclosed {{1",
+    ])
+    func consecutiveNumberingAccepted(text: String) {
+        #expect(throws: Never.self) {
+            try TemplateStructure.checkPlaceholderNumbering(in: text)
+        }
+    }
+
+    @Test(arguments: [
+        ("Only {{2}}", 1, 2),
+        ("{{1}} and {{3}}", 2, 3),
+        ("{{1}} to {{10}}", 2, 10),
+    ])
+    func gapInNumberingRejected(text: String, missing: Int, highest: Int) {
+        #expect(throws: PlaceholderNumberingError.missing(missing, highest: highest)) {
+            try TemplateStructure.checkPlaceholderNumbering(in: text)
+        }
+    }
+
+    @Test(arguments: [
+        ("Dear {{name}}", "{{name}}"),
+        ("Empty {{}} braces", "{{}}"),
+        ("Zero {{0}}", "{{0}}"),
+        ("Negative {{-1}}", "{{-1}}"),
+        ("Signed {{+1}}", "{{+1}}"),
+        ("Hi {{1}} and {{ first name }}", "{{first name}}"),
+    ])
+    func nonNumericPlaceholderRejected(text: String, placeholder: String) {
+        #expect(throws: PlaceholderNumberingError.notANumber(placeholder)) {
+            try TemplateStructure.checkPlaceholderNumbering(in: text)
+        }
+    }
+
+    @Test func numberAboveMaximumRejected() {
+        #expect(throws: PlaceholderNumberingError.aboveMaximum(2, maximum: 1)) {
+            try TemplateStructure.checkPlaceholderNumbering(in: "Order {{2}}", maximum: 1)
+        }
+        #expect(throws: Never.self) {
+            try TemplateStructure.checkPlaceholderNumbering(in: "Order {{1}}", maximum: 1)
+        }
+    }
+
+    @Test(arguments: [
         (
             TemplateStructure.ButtonKind.quickReply,
             ButtonParameter.Kind.quickReply as ButtonParameter.Kind?

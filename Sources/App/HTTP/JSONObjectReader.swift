@@ -2,6 +2,9 @@ import Foundation
 
 /// Reads the fields of a JSON object, turning every mistake into a 400 ``Problem`` that names
 /// the field's full path, such as `params.body[1]`.
+///
+/// Creating a reader rejects an object that contains U+0000 in any string or member name, at
+/// any depth, because PostgreSQL cannot store that character.
 struct JSONObjectReader {
     let fields: [String: JSONValue]
     /// Path of this object inside the request body; empty at the top level.
@@ -18,6 +21,15 @@ struct JSONObjectReader {
                 )
             }
             throw Problem.invalidField(path, "\(path) must be an object, not \(value.typeName).")
+        }
+        // Checked here, before any field is read, so a request with U+0000 anywhere in it is
+        // rejected before anything is stored or sent to Infobip.
+        if let nulPath = value.pathOfNULCharacter(at: path) {
+            throw Problem.invalidField(
+                nulPath,
+                "\(nulPath) contains the NUL character (U+0000), which cannot be stored. Remove "
+                    + "it from the value."
+            )
         }
         self.fields = fields
         self.path = path

@@ -1,7 +1,9 @@
 /// Matches a request's method and path to a handler, and extracts path parameters.
 ///
 /// Patterns are written like `/wabas/:id/senders`: a segment starting with `:` matches any one
-/// segment and is handed to the handler under that name.
+/// segment and is handed to the handler under that name. A `HEAD` request runs the `GET`
+/// handler of its path unless a `HEAD` route was added, and libmicrohttpd sends the headers of
+/// that response without its body.
 struct Router<Handler: Sendable>: Sendable {
     private struct Route: Sendable {
         var method: String
@@ -25,13 +27,20 @@ struct Router<Handler: Sendable>: Sendable {
 
     func match(method: String, path: String) -> Match {
         let segments = path.split(separator: "/").map(String.init)
-        var allowed: [String] = []
+        var candidates: [(route: Route, parameters: [String: String])] = []
         for route in routes {
             guard let parameters = Self.parameters(route.segments, segments) else { continue }
-            if route.method == method {
-                return .found(route.handler, parameters: parameters)
+            candidates.append((route, parameters))
+        }
+        let fallback = method == "HEAD" ? "GET" : method
+        for candidateMethod in [method, fallback] {
+            if let found = candidates.first(where: { $0.route.method == candidateMethod }) {
+                return .found(found.route.handler, parameters: found.parameters)
             }
-            allowed.append(route.method)
+        }
+        var allowed = candidates.map(\.route.method)
+        if allowed.contains("GET"), !allowed.contains("HEAD") {
+            allowed.append("HEAD")
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
     }

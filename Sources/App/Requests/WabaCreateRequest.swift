@@ -12,16 +12,28 @@ struct WabaCreateRequest: Sendable {
     /// The business portfolio the WABA joins; nil for a new portfolio of its own.
     var portfolioID: UUID?
 
+    /// `wabas.name` has `CHECK (length(name) BETWEEN 1 AND 200)`. PostgreSQL's `length` counts
+    /// code points, so the limit applies to Unicode scalars, not to grapheme clusters.
+    static let maximumNameLength = 200
+
     init(_ body: JSONObjectReader) throws(Problem) {
         try body.rejectUnknownFields(allowed: [
             "name", "apiKey", "baseUrl", "wabaId", "portfolioId",
         ])
         name = try body.string("name", hint: "Give a name for this WABA, such as Acme Brasil.")
+        let nameLength = name.unicodeScalars.count
+        guard nameLength <= Self.maximumNameLength else {
+            throw Problem.invalidField(
+                "name",
+                "name has \(nameLength) characters; the maximum is \(Self.maximumNameLength). "
+                    + "Give a shorter name, such as Acme Brasil."
+            )
+        }
         let key = try body.string(
             "apiKey",
             hint: "Give the Infobip API key of the account that serves this WABA."
         )
-        apiKey = Self.strippingAppPrefix(key)
+        apiKey = try Self.validatedAPIKey(key)
         let baseText = try body.string(
             "baseUrl",
             hint: "Give the account's Infobip base URL, such as https://xyz.api.infobip.com."
@@ -60,13 +72,48 @@ struct WabaCreateRequest: Sendable {
         return id
     }
 
-    /// Removes the `App ` prefix of a key pasted as Infobip's header shows it, so the
-    /// `Authorization` header never carries it twice.
-    static func strippingAppPrefix(_ key: String) -> String {
-        let trimmed = key.trimmingCharacters(in: .whitespaces)
-        if trimmed.lowercased().hasPrefix("app ") {
-            return String(trimmed.dropFirst(4)).trimmingCharacters(in: .whitespaces)
+    /// Shortest accepted key, a floor that catches a truncated paste.
+    static let minimumAPIKeyLength = 8
+
+    /// Validates a pasted key and returns the part that goes into `Authorization: App <key>`.
+    ///
+    /// Surrounding whitespace and an `App ` prefix, pasted as Infobip's header shows it, are
+    /// removed, so the header never carries the prefix twice. The rest must be at least
+    /// ``minimumAPIKeyLength`` characters of printable ASCII, because a space, line break or
+    /// control character inside it would change the HTTP request it is sent in. No message
+    /// repeats the key, since it is a secret.
+    static func validatedAPIKey(_ text: String) throws(Problem) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var key = trimmed
+        // The prefix is looked for before trailing whitespace is trimmed, so that "App " alone
+        // reads as a prefix with an empty key.
+        let leading = text.drop { $0.isWhitespace }
+        if leading.lowercased().hasPrefix("app ") {
+            key = String(leading.dropFirst(4)).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !key.isEmpty else {
+                throw Problem.invalidField(
+                    "apiKey",
+                    "apiKey contains only the App prefix. Give the key that follows App in "
+                        + "Infobip's Authorization header."
+                )
+            }
         }
-        return trimmed
+        for (offset, scalar) in key.unicodeScalars.enumerated()
+        where !(0x21...0x7E).contains(scalar.value) {
+            throw Problem.invalidField(
+                "apiKey",
+                "apiKey has a space, line break, control or non-ASCII character at position "
+                    + "\(offset + 1). Paste the key alone, as the Infobip portal shows it."
+            )
+        }
+        guard key.unicodeScalars.count >= Self.minimumAPIKeyLength else {
+            throw Problem.invalidField(
+                "apiKey",
+                "apiKey has \(key.unicodeScalars.count) characters; WabaRouter accepts keys of at "
+                    + "least \(Self.minimumAPIKeyLength). Copy the whole key from the Infobip "
+                    + "portal."
+            )
+        }
+        return key
     }
 }

@@ -55,13 +55,17 @@ struct TemplateService: Sendable {
         let credentials = try credentials(for: waba)
         switch await infobip.listTemplates(sender: sender.number, credentials: credentials) {
         case .success(let templates):
+            let records = templates.map(TemplateRecord.init)
+            for record in records where record.containsNULCharacter {
+                let replaced = record.replacingNULCharacters()
+                logger.warning(
+                    "template from Infobip contains NUL characters; stored with U+FFFD instead",
+                    ["template": replaced.name, "language": replaced.language]
+                )
+            }
             let stored = try await pool.withTransaction { connection in
-                for template in templates {
-                    try TemplateStore.upsert(
-                        connection,
-                        wabaID: waba.id,
-                        record: TemplateRecord(template)
-                    )
+                for record in records {
+                    try TemplateStore.upsert(connection, wabaID: waba.id, record: record)
                 }
                 return try TemplateStore.list(connection, wabaID: waba.id)
             }

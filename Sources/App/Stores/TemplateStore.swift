@@ -9,12 +9,16 @@ enum TemplateStore {
         """
 
     /// Inserts a template, or refreshes the stored one with the same name and language.
+    ///
+    /// Every U+0000 in the record is stored as U+FFFD, since PostgreSQL cannot store U+0000 and
+    /// Infobip's text may contain it.
     @discardableResult
     static func upsert(
         _ connection: PostgresConnection,
         wabaID: UUID,
         record: TemplateRecord
     ) throws -> Template {
+        let record = record.replacingNULCharacters()
         let rows = try connection.query(
             PostgresQuery(
                 unsafeSQL: """
@@ -114,4 +118,35 @@ struct TemplateRecord: Sendable {
     var structure: JSONValue
     /// Infobip's response body as received, for audits.
     var infobipResponse: Data?
+}
+
+extension TemplateRecord {
+    /// Whether any text of the record contains U+0000 (NUL).
+    var containsNULCharacter: Bool {
+        let texts = [infobipID, name, language, category, status, quality].compactMap { $0 }
+        return texts.contains { $0.containsNULCharacter }
+            || structure.pathOfNULCharacter() != nil
+            || infobipResponse.map { Self.parsedJSON($0).pathOfNULCharacter() != nil } == true
+    }
+
+    /// Returns the record with every U+0000 replaced by U+FFFD.
+    func replacingNULCharacters() -> TemplateRecord {
+        TemplateRecord(
+            infobipID: infobipID?.replacingNULCharacters(),
+            name: name.replacingNULCharacters(),
+            language: language.replacingNULCharacters(),
+            category: category.replacingNULCharacters(),
+            status: status.replacingNULCharacters(),
+            quality: quality?.replacingNULCharacters(),
+            structure: structure.replacingNULCharacters(),
+            infobipResponse: infobipResponse.map {
+                Self.parsedJSON($0).replacingNULCharacters().encoded()
+            }
+        )
+    }
+
+    /// Parses an Infobip response body. A body that is not JSON becomes a JSON string.
+    private static func parsedJSON(_ data: Data) -> JSONValue {
+        (try? JSONValue.parse(data)) ?? .string(String(decoding: data, as: UTF8.self))
+    }
 }
