@@ -18,4 +18,8 @@ swift build --build-tests
 WABAROUTER_BIN_DIR=$(swift build --show-bin-path)
 export WABAROUTER_BIN_DIR
 
+# Every test that starts a WabaRouter instance also starts its dispatchers, and unbounded
+# parallelism on a two-core machine starved the tests that wait on raw sockets; eight test
+# cases at a time keeps the suite near 30 s without timeouts.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-8}"
 swift test --skip-build "$@"
