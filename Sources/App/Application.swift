@@ -71,6 +71,11 @@ public final class Application: Sendable {
             ),
             reports: ReportProcessor(pool: pool, configuration: dispatch),
             bulks: BulkAcceptor(pool: pool),
+            portfolioLimits: PortfolioLimitService(
+                pool: pool,
+                infobip: infobip,
+                secretKey: configuration.secretKey
+            ),
             logger: logger.relabeled("wabarouter.http")
         )
         self.server = HTTPServer(

@@ -4,19 +4,18 @@ import Testing
 
 @Suite struct MessagingTierTests {
     @Test(arguments: [
-        ("LIMIT_250", MessagingTier.tier250, 250 as Int?),
-        ("LIMIT_2K", .tier2K, 2_000),
-        ("LIMIT_10K", .tier10K, 10_000),
-        ("LIMIT_100K", .tier100K, 100_000),
-        ("UNLIMITED", .unlimited, nil),
+        (MessagingTier.tier250, 250 as Int?),
+        (.tier2K, 2_000),
+        (.tier10K, 10_000),
+        (.tier100K, 100_000),
+        (.unlimited, nil),
     ])
-    func infobipLimitMapsToTier(limit: String, tier: MessagingTier, recipients: Int?) {
-        #expect(MessagingTier(infobipLimit: limit) == tier)
+    func tierLimitsUniqueRecipients(tier: MessagingTier, recipients: Int?) {
         #expect(tier.uniqueRecipients == recipients)
     }
 
-    @Test(arguments: ["LIMIT_NA", "LIMIT_1K", "", "limit_250"])
-    func unusableLimitHasNoTier(limit: String) {
-        #expect(MessagingTier(infobipLimit: limit) == nil)
+    @Test(arguments: ["TIER_250", "TIER_2K", "TIER_10K", "TIER_100K", "UNLIMITED"])
+    func tierNamesAreMetas(name: String) {
+        #expect(MessagingTier(rawValue: name)?.rawValue == name)
     }
 }

@@ -77,6 +77,31 @@ extension API {
         return JSONResponse.make(portfolio.representation())
     }
 
+    /// Reads the messaging limit from Infobip's sender quality endpoint and stores it; returns
+    /// the portfolio and what each sender reported.
+    func refreshMessagingLimit(_ context: RequestContext, _ tenant: Tenant) async throws
+        -> HTTPResponse
+    {
+        let id = try context.uuidParameter("id", resource: "portfolio")
+        let readings = try await portfolioLimits.refresh(
+            portfolioID: id,
+            tenant: tenant,
+            logger: context.logger
+        )
+        let portfolio = try await pool.withConnection { connection in
+            try PortfolioStore.find(connection, id: id, tenantID: tenant.id)
+        }
+        guard let portfolio else { throw Problem.notFound("portfolio", id: id.postgresText) }
+        return JSONResponse.make(
+            RefreshAnswer(portfolio: portfolio.representation(), senders: readings)
+        )
+    }
+
+    private struct RefreshAnswer: Encodable {
+        var portfolio: Portfolio.Representation
+        var senders: [PortfolioLimitService.SenderReading]
+    }
+
     /// Loads the portfolio a new WABA joins: the one named, or a new one of its own.
     func portfolioForNewWaba(
         _ connection: PostgresConnection,

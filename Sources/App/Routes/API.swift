@@ -13,6 +13,7 @@ struct API: Sendable {
     let templates: TemplateService
     let reports: ReportProcessor
     let bulks: BulkAcceptor
+    let portfolioLimits: PortfolioLimitService
     let logger: Logger
 
     private var authenticator: Authenticator { Authenticator(pool: pool) }
@@ -53,6 +54,9 @@ struct API: Sendable {
         router.add("GET", "/portfolios") { try await $0.listPortfolios($1, $2) }
         router.add("GET", "/portfolios/:id") { try await $0.getPortfolio($1, $2) }
         router.add("PATCH", "/portfolios/:id") { try await $0.updatePortfolio($1, $2) }
+        router.add("POST", "/portfolios/:id/messaging-limit/refresh") {
+            try await $0.refreshMessagingLimit($1, $2)
+        }
         return router
     }()
 

@@ -19,19 +19,4 @@ public enum MessagingTier: String, Sendable, CaseIterable, Codable {
         case .unlimited: nil
         }
     }
-
-    /// Reads Infobip's `currentLimit` from its sender quality endpoint, such as `LIMIT_2K`.
-    ///
-    /// Returns nil for `LIMIT_NA` and for values Infobip may add later, since neither gives a
-    /// usable limit.
-    public init?(infobipLimit: String) {
-        switch infobipLimit {
-        case "LIMIT_250": self = .tier250
-        case "LIMIT_2K": self = .tier2K
-        case "LIMIT_10K": self = .tier10K
-        case "LIMIT_100K": self = .tier100K
-        case "UNLIMITED": self = .unlimited
-        default: return nil
-        }
-    }
 }
