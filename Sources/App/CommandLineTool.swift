@@ -36,6 +36,11 @@ public enum CommandLineTool {
                 guard let name = option("--name", in: arguments), !name.isEmpty else {
                     return usageError("tenant create needs --name NAME.")
                 }
+                // The tenants table holds 1 to 200 characters, counted as PostgreSQL counts.
+                guard name.unicodeScalars.count <= 200, !name.unicodeScalars.contains("\u{0}")
+                else {
+                    return usageError("--name must have 1 to 200 characters and no NUL.")
+                }
                 try await createTenant(name: name, environment: environment, logger: logger)
             case "help", "--help", "-h":
                 print(usage)

@@ -11,6 +11,7 @@ struct Waba: Sendable, Equatable {
     var baseURL: String
     /// The Infobip API key, sealed under the instance's secret key.
     var apiKeySealed: Data
+    /// The key's last four characters, or empty for a key under 12 characters.
     var apiKeyLast4: String
     /// The business portfolio whose messaging limit the WABA shares.
     var portfolioID: UUID
@@ -22,7 +23,8 @@ struct Waba: Sendable, Equatable {
         var name: String
         var wabaId: String
         var baseUrl: String
-        var apiKeyLast4: String
+        /// Nil for a key under 12 characters, whose last four would give away too much.
+        var apiKeyLast4: String?
         var portfolioId: UUID
         var createdAt: Date
     }
@@ -33,7 +35,7 @@ struct Waba: Sendable, Equatable {
             name: name,
             wabaId: businessAccountID,
             baseUrl: baseURL,
-            apiKeyLast4: apiKeyLast4,
+            apiKeyLast4: apiKeyLast4.isEmpty ? nil : apiKeyLast4,
             portfolioId: portfolioID,
             createdAt: createdAt
         )

@@ -22,7 +22,8 @@ extension API {
                     businessAccountID: request.businessAccountID,
                     baseURL: request.baseURL.value,
                     apiKeySealed: sealed,
-                    apiKeyLast4: String(request.apiKey.suffix(4)),
+                    // A short key's last four characters would give away too much of it.
+                    apiKeyLast4: request.apiKey.count >= 12 ? String(request.apiKey.suffix(4)) : "",
                     portfolioID: portfolioID,
                     createdAt: Date()
                 )
