@@ -87,6 +87,9 @@ public final class Application: Sendable {
                     method == "POST" && path == "/messages/bulk"
                         ? .spool(maxBytes: API.maximumBulkBodyBytes)
                         : .buffer(maxBytes: 16 << 20)
+                },
+                refusalResponse: { refusal in
+                    Problem.refusal(refusal).response(instance: refusal.path)
                 }
             ),
             logger: logger.relabeled("wabarouter.http"),

@@ -83,7 +83,7 @@ extension DaemonContext {
                 try context.startSpooling(in: spoolDirectory)
             } catch {
                 logSpoolFailure(error, context)
-                let response = spoolFailureResponse(for: error)
+                let response = spoolFailureResponse(for: error, path: context.path)
                 context.reject(with: response, responseQueued: true)
                 return queue(response, on: connection)
             }
@@ -117,7 +117,7 @@ extension DaemonContext {
             case .writeFailed(let error):
                 logSpoolFailure(error, context)
                 context.reject(
-                    with: spoolFailureResponse(for: error),
+                    with: spoolFailureResponse(for: error, path: context.path),
                     responseQueued: false,
                     discardingChunkBytes: chunk.count
                 )
@@ -169,7 +169,7 @@ extension DaemonContext {
         context.beginHandling()
         guard beginSuspension(of: context) else {
             context.setPhase(.responded)
-            return queue(Self.stoppingResponse, on: context.connection.pointer)
+            return queue(stoppingResponse(path: context.path), on: context.connection.pointer)
         }
         MHD_suspend_connection(context.connection.pointer)
         endSuspension()
@@ -218,25 +218,22 @@ extension DaemonContext {
     }
 
     private func tooLargeResponse(for context: RequestContext) -> HTTPResponse {
-        let maxBytes = context.bodyPolicy.maxBytes
-        return HTTPResponse(
-            status: 413,
-            headers: ["Content-Type": "text/plain; charset=utf-8"],
-            body: Data("The request body exceeds \(maxBytes) bytes.\n".utf8)
+        refusalResponse(
+            HTTPServer.Refusal(
+                status: 413,
+                message: "The request body exceeds \(context.bodyPolicy.maxBytes) bytes.",
+                path: context.path
+            )
         )
     }
 
     /// Returns 507 when the disk is full, so that the client knows a retry may succeed
     /// later, and 500 for other file errors.
-    private func spoolFailureResponse(for error: SpooledBodyError) -> HTTPResponse {
+    private func spoolFailureResponse(for error: SpooledBodyError, path: String) -> HTTPResponse {
         let (status, message) =
             error.isOutOfSpace
-            ? (507, "The server has no space to store the request body. Retry later.\n")
-            : (500, "The server could not store the request body.\n")
-        return HTTPResponse(
-            status: status,
-            headers: ["Content-Type": "text/plain; charset=utf-8"],
-            body: Data(message.utf8)
-        )
+            ? (507, "The server has no space to store the request body. Retry later.")
+            : (500, "The server could not store the request body.")
+        return refusalResponse(HTTPServer.Refusal(status: status, message: message, path: path))
     }
 }

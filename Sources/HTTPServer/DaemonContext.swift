@@ -33,17 +33,20 @@ final class DaemonContext: Sendable {
     let bodyPolicy: @Sendable (_ method: String, _ path: String) -> HTTPServer.BodyPolicy
     /// The directory where spooled request bodies are created.
     let spoolDirectory: URL
+    let refusalResponse: @Sendable (HTTPServer.Refusal) -> HTTPResponse
     let logger: Logger
     let state = Mutex(State())
 
     init(
         bodyPolicy: @escaping @Sendable (_ method: String, _ path: String) -> HTTPServer.BodyPolicy,
         spoolDirectory: URL,
+        refusalResponse: @escaping @Sendable (HTTPServer.Refusal) -> HTTPResponse,
         logger: Logger,
         handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse
     ) {
         self.bodyPolicy = bodyPolicy
         self.spoolDirectory = spoolDirectory
+        self.refusalResponse = refusalResponse
         self.logger = logger
         self.handler = handler
     }
@@ -156,7 +159,7 @@ final class DaemonContext: Sendable {
             return contexts
         }
         for context in abandoned {
-            context.storeResponse(Self.stoppingResponse)
+            context.storeResponse(stoppingResponse(path: context.path))
             MHD_resume_connection(context.connection.pointer)
         }
         await waitUntil(deadline: nil) { $0.resumesInProgress == 0 }
@@ -189,9 +192,13 @@ final class DaemonContext: Sendable {
     }
 
     /// The response to requests that the server cannot hand to the handler while it stops.
-    static let stoppingResponse = HTTPResponse(
-        status: 503,
-        headers: ["Content-Type": "text/plain; charset=utf-8"],
-        body: Data("The server is shutting down.\n".utf8)
-    )
+    func stoppingResponse(path: String) -> HTTPResponse {
+        refusalResponse(
+            HTTPServer.Refusal(
+                status: 503,
+                message: "The server is shutting down. Retry on another instance.",
+                path: path
+            )
+        )
+    }
 }

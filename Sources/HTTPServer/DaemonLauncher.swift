@@ -41,6 +41,7 @@ struct DaemonLauncher {
         let context = DaemonContext(
             bodyPolicy: configuration.bodyPolicy,
             spoolDirectory: configuration.spoolDirectory,
+            refusalResponse: configuration.refusalResponse,
             logger: logger,
             handler: handler
         )

@@ -41,6 +41,12 @@ extension HTTPServer {
         /// The number of libmicrohttpd threads that do socket I/O, at least 1.
         public var threadCount: Int
 
+        /// Builds the responses the server sends on its own: a body over its limit (413), a
+        /// body that could not be spooled (500 or 507) and a request that arrives while the
+        /// server stops (503). Plain text by default; an application can return its own error
+        /// format. It runs on libmicrohttpd's threads, so it must not block.
+        public var refusalResponse: @Sendable (Refusal) -> HTTPResponse
+
         /// Creates a configuration.
         ///
         /// - Parameters:
@@ -51,14 +57,17 @@ extension HTTPServer {
         ///   - threadCount: Number of libmicrohttpd threads, by default 2.
         ///   - bodyPolicy: Body policy per method and path. By default every body is buffered
         ///     up to `maxBodyBytes`.
+        ///   - refusalResponse: Builds the server's own refusals; plain text by default.
         public init(
             host: String = "0.0.0.0",
             port: Int = 8080,
             maxBodyBytes: Int = 16 << 20,
             connectionTimeout: Duration = .seconds(30),
             threadCount: Int = 2,
-            bodyPolicy: (@Sendable (_ method: String, _ path: String) -> BodyPolicy)? = nil
+            bodyPolicy: (@Sendable (_ method: String, _ path: String) -> BodyPolicy)? = nil,
+            refusalResponse: @escaping @Sendable (Refusal) -> HTTPResponse = Refusal.plainText
         ) {
+            self.refusalResponse = refusalResponse
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes

@@ -87,6 +87,9 @@ public struct ProblemType: Sendable, Hashable {
     public static let databaseUnavailable = ProblemType("database-unavailable")
     public static let internalError = ProblemType("internal-error")
     public static let idempotencyKeyReused = ProblemType("idempotency-key-reused")
+    public static let payloadTooLarge = ProblemType("payload-too-large")
+    public static let insufficientStorage = ProblemType("insufficient-storage")
+    public static let serviceUnavailable = ProblemType("service-unavailable")
 }
 
 extension Problem {
@@ -112,6 +115,41 @@ extension Problem {
             detail: "No \(what) with id '\(id)' exists for this API key.",
             field: field
         )
+    }
+
+    /// The problem document for a request the HTTP server refused before the handler ran.
+    static func refusal(_ refusal: HTTPServer.Refusal) -> Problem {
+        switch refusal.status {
+        case 413:
+            Problem(
+                .payloadTooLarge,
+                status: 413,
+                title: "Request body too large",
+                detail: refusal.message + " Send a smaller body; a bulk carries at most "
+                    + "100000 messages."
+            )
+        case 503:
+            Problem(
+                .serviceUnavailable,
+                status: 503,
+                title: "Service unavailable",
+                detail: refusal.message
+            )
+        case 507:
+            Problem(
+                .insufficientStorage,
+                status: 507,
+                title: "Insufficient storage",
+                detail: refusal.message
+            )
+        default:
+            Problem(
+                .internalError,
+                status: refusal.status,
+                title: "Internal error",
+                detail: refusal.message + " Retry later."
+            )
+        }
     }
 
     static let internalError = Problem(
