@@ -4,7 +4,7 @@ import Foundation
 /// A Meta business portfolio: the owner of one or more WABAs, whose messaging limit all their
 /// senders share.
 struct Portfolio: Sendable, Equatable {
-    /// Who last set ``tier``: `default` (Meta's starting tier), `api` or `infobip`.
+    /// The source of ``tier``: `default` (Meta's starting tier), `api` or `infobip`.
     enum LimitSource: String, Sendable {
         case defaultTier = "default"
         case api

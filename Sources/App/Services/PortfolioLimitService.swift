@@ -8,15 +8,15 @@ import Postgres
 /// Reads a business portfolio's messaging limit from Infobip's sender quality endpoint.
 ///
 /// Infobip reports Meta's tier per sender as `currentLimit`. Since October 2025 Meta sets one
-/// limit for the whole portfolio, so every sender should report the same tier; when they
-/// differ, the highest is taken, because Meta gave each portfolio the highest limit any of
-/// its numbers held.
+/// limit for the whole portfolio, so every sender should report the same tier. When they
+/// differ, the highest is taken, because Meta gave each portfolio the highest limit any of its
+/// numbers had.
 struct PortfolioLimitService: Sendable {
     let pool: PostgresPool
     let infobip: InfobipClient
     let secretKey: SecretKey
 
-    /// What a refresh read, per sender, for the answer.
+    /// One sender's values as Infobip reported them, returned to the caller.
     struct SenderReading: Sendable, Encodable {
         var wabaId: UUID
         var sender: String
@@ -28,8 +28,8 @@ struct PortfolioLimitService: Sendable {
     /// Asks Infobip for the limit of every non-disabled sender of the portfolio's WABAs and
     /// stores the highest usable tier. Returns the readings.
     ///
-    /// - Throws: a 409 ``Problem`` when the portfolio has no sender to ask, or when no sender
-    ///   reports a usable limit (`LIMIT_NA`); a 502 when Infobip fails.
+    /// - Throws: a 409 ``Problem`` when the portfolio has no sender to ask or no sender reports
+    ///   a usable limit (`LIMIT_NA`), and a 502 when Infobip fails.
     func refresh(portfolioID: UUID, tenant: Tenant, logger: Logger) async throws
         -> [SenderReading]
     {
@@ -120,7 +120,7 @@ struct PortfolioLimitService: Sendable {
 
 extension MessagingTier {
     /// The tier of a limit Infobip reported. A number that is no tier of Meta's counts as the
-    /// highest tier it reaches, so the stored limit never exceeds what Infobip said.
+    /// highest tier it reaches, so the stored limit never exceeds what Infobip reported.
     init(_ limit: MessagingLimit) {
         switch limit {
         case .unlimited:

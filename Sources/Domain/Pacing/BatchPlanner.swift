@@ -43,7 +43,7 @@ public enum BatchPlanner {
         }
     }
 
-    /// Why a message waits.
+    /// The reason a message waits.
     public enum Wait: Sendable, Equatable {
         /// Its sender, or every sender it may use, is at its throughput limit.
         case senderCapacity

@@ -1,8 +1,8 @@
 public import Foundation
 
-/// Spacing of messages from one sender to one recipient: Meta allows one every 6 seconds, and
-/// a burst that borrows from later quota (up to 45 in 6 seconds, after which the pair must
-/// rest as long as those messages would have taken).
+/// Spacing of messages from one sender to one recipient. Meta allows one every 6 seconds, and a
+/// burst of up to 45 in 6 seconds that borrows from later quota: after it, the pair must rest as
+/// long as those messages would have taken.
 ///
 /// This is the generic cell rate algorithm. Each pair keeps one instant, its theoretical
 /// arrival time: when it would be fully rested. A message may go once that instant lies no

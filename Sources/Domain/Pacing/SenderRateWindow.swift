@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// The rule: no more than `rate` messages in any window of `length`. A batch claimed at `now`
 /// counts every batch of the last `length` before it; later batches count it in turn, so every
-/// window of that length holds at most `rate` messages. Choosing `length` a little above one
+/// window of that length contains at most `rate` messages. Choosing `length` a little above one
 /// second absorbs the delay between the claim and the request's arrival at Infobip.
 public struct SenderRateWindow: Sendable, Equatable {
     /// One claimed batch: when it was claimed and how many messages it carries.
@@ -52,7 +52,7 @@ public struct SenderRateWindow: Sendable, Equatable {
         return now
     }
 
-    /// Records a batch of `size` claimed at `now` and forgets batches outside the window.
+    /// Records a batch of `size` claimed at `now` and drops batches outside the window.
     public mutating func record(size: Int, at now: Date, length: Duration) {
         entries.removeAll { now.timeIntervalSince($0.at) >= length.seconds }
         entries.append(Entry(at: now, size: size))
