@@ -348,7 +348,8 @@ struct BatchClaimer: Sendable {
             wabaID: context.wabaID,
             baseURL: context.baseURL,
             apiKeySealed: context.apiKeySealed,
-            items: items
+            items: items,
+            claimedAt: now
         )
     }
 

@@ -33,6 +33,7 @@ struct BatchRecorder: Sendable {
             connection,
             ids: batch.items.map(\.messageID)
         )
+        try restampRateWindows(connection, batch: batch, now: now)
         var writes = Writes()
         for (item, result) in zip(batch.items, outcome.results) {
             let finished = result.applied(to: item.attempt)

@@ -25,6 +25,9 @@ struct DispatchBatch: Sendable {
     var baseURL: String
     var apiKeySealed: Data
     var items: [Item]
+    /// The claim's database timestamp, at which each sender's rate window counts the batch
+    /// until its results are stored.
+    var claimedAt: Date
 }
 
 /// What one claim found.

@@ -31,8 +31,9 @@ public struct DispatchConfiguration: Sendable {
     /// `UNKNOWN_OUTCOME_POLICY`: `resend` (default) or `fail`.
     public var unknownOutcomePolicy = UnknownOutcomePolicy.resend
     /// The window over which each sender's messages-per-second limit is enforced
-    /// (`SENDER_RATE_WINDOW_MILLISECONDS`); defaults to 1,100 ms. The extra 100 ms over one
-    /// second absorbs the time between a claim and the request's arrival at Infobip.
+    /// (`SENDER_RATE_WINDOW_MILLISECONDS`); defaults to 1,100 ms. A batch counts from its
+    /// claim until Infobip answers and from the answer afterwards; the extra 100 ms over one
+    /// second covers the time between a claim and the request's arrival at Infobip.
     public var rateWindow: Duration = .milliseconds(1_100)
     /// Spacing between messages from one sender to one recipient (`PAIR_INTERVAL_SECONDS`,
     /// default 6, and `PAIR_BURST`, default 45, from Meta's pair rate limit).

@@ -345,6 +345,43 @@ enum DispatchStore {
         )
     }
 
+    /// Locks senders in id order, the order in which score updates lock them too, and returns
+    /// their rate windows.
+    static func lockRateWindows(_ connection: PostgresConnection, senderIDs: [UUID]) throws
+        -> [UUID: SenderRateWindow]
+    {
+        let rows = try connection.query(
+            """
+            SELECT id, recent_batch_at, recent_batch_sizes FROM senders
+            WHERE id = ANY(\(senderIDs)::uuid[]) ORDER BY id FOR UPDATE
+            """
+        )
+        var windows: [UUID: SenderRateWindow] = [:]
+        for row in rows {
+            let instants = try row.decode("recent_batch_at", as: [Date].self)
+            let sizes = try row.decode("recent_batch_sizes", as: [Int].self)
+            windows[try row.decode("id")] = SenderRateWindow(
+                entries: zip(instants, sizes).map { SenderRateWindow.Entry(at: $0, size: $1) }
+            )
+        }
+        return windows
+    }
+
+    /// Stores a sender's rate window and leaves `last_used_at` as it is.
+    static func saveRateWindow(
+        _ connection: PostgresConnection,
+        senderID: UUID,
+        window: SenderRateWindow
+    ) throws {
+        try connection.execute(
+            """
+            UPDATE senders SET recent_batch_at = \(window.entries.map(\.at))::timestamptz[],
+                recent_batch_sizes = \(window.entries.map(\.size))::int[]
+            WHERE id = \(senderID)
+            """
+        )
+    }
+
     /// Stores a sender's rate window after a claim and marks it used now.
     static func recordSenderUse(
         _ connection: PostgresConnection,
