@@ -143,6 +143,10 @@ CREATE INDEX messages_expiring ON messages (expires_at)
     WHERE status = 'QUEUED' AND expires_at IS NOT NULL;
 CREATE INDEX messages_pinned_sender ON messages (pinned_sender_id)
     WHERE status = 'QUEUED' AND pinned_sender_id IS NOT NULL;
+-- Messages the portfolio's limit keeps back, released by recipient when an inbound message
+-- opens a service window.
+CREATE INDEX messages_held_for_limit ON messages (recipient)
+    WHERE status = 'QUEUED' AND wait_reason = 'portfolio-limit';
 -- One message per recipient in a bulk, and the per-status counts of a bulk.
 CREATE UNIQUE INDEX messages_bulk_recipient ON messages (bulk_id, recipient)
     WHERE bulk_id IS NOT NULL;

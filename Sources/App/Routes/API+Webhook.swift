@@ -113,7 +113,8 @@ extension API {
     }
 
     /// Opens the customer-service window of each inbound message's sender and user, so that
-    /// templates sent inside it do not count against the portfolio's messaging limit.
+    /// templates sent inside it do not count against the portfolio's messaging limit, and
+    /// releases the user's messages that the limit kept back.
     private func recordInbound(
         _ items: [ItemResult<InboundMessage>],
         logger: Logger
@@ -135,20 +136,29 @@ extension API {
             instants.append(message.receivedAt ?? Date())
         }
         let (senderNumbers, userNumbers, receivedAt) = (senders, users, instants)
-        let opened = try await pool.withConnection { connection in
-            try ReachStore.recordInbound(
+        let (opened, released) = try await pool.withTransaction { connection in
+            let opened = try ReachStore.recordInbound(
                 connection,
                 senderNumbers: senderNumbers,
                 users: userNumbers,
                 receivedAt: receivedAt
             )
+            let released = try ReachStore.releaseHeldMessages(
+                connection,
+                senderNumbers: senderNumbers,
+                users: userNumbers
+            )
+            for wabaID in released.wabaIDs {
+                try connection.execute("SELECT notify_queue(\(wabaID))")
+            }
+            return (opened, released.messages)
         }
         summary.applied = senders.count
         logger.info(
             "inbound messages received",
             [
                 "count": String(items.count), "windowsOpened": String(opened),
-                "skipped": String(summary.skipped),
+                "heldMessagesReleased": String(released), "skipped": String(summary.skipped),
             ]
         )
         return summary

@@ -113,4 +113,43 @@ enum ReachStore {
             """
         )
     }
+
+    /// Releases the messages that the portfolio's limit keeps back from users who wrote to an
+    /// ACTIVE sender of their WABA in the last 24 hours: they become due now, pinned to that
+    /// sender, whose open service window lets them go outside the limit.
+    ///
+    /// Messages that must repeat an attempt, are pinned to another sender, or that this sender
+    /// failed before keep waiting.
+    ///
+    /// - Returns: How many messages were released, and their WABAs.
+    static func releaseHeldMessages(
+        _ connection: PostgresConnection,
+        senderNumbers: [String],
+        users: [String]
+    ) throws -> (messages: Int, wabaIDs: Set<UUID>) {
+        guard !senderNumbers.isEmpty else { return (0, []) }
+        let rows = try connection.query(
+            """
+            WITH held AS (
+                SELECT m.id, s.id AS sender_id
+                FROM unnest(\(senderNumbers)::text[], \(users)::text[]) AS i(number, recipient)
+                JOIN senders s ON s.number = i.number AND s.status = 'ACTIVE'
+                JOIN service_windows w ON w.sender_id = s.id AND w.recipient = i.recipient
+                    AND w.last_inbound_at > now() - interval '24 hours'
+                JOIN messages m ON m.recipient = i.recipient AND m.waba_id = s.waba_id
+                WHERE m.status = 'QUEUED' AND m.wait_reason = 'portfolio-limit'
+                  AND m.pinned_attempt_id IS NULL
+                  AND (m.pinned_sender_id IS NULL OR m.pinned_sender_id = s.id)
+                  AND NOT (s.id = ANY(m.excluded_sender_ids))
+                ORDER BY m.id
+                FOR UPDATE OF m
+            )
+            UPDATE messages m SET next_attempt_at = now(), wait_reason = NULL,
+                pinned_sender_id = held.sender_id, updated_at = now()
+            FROM held WHERE m.id = held.id
+            RETURNING m.waba_id
+            """
+        )
+        return (rows.count, Set(try rows.map { try $0.decode("waba_id", as: UUID.self) }))
+    }
 }
