@@ -100,14 +100,14 @@ struct BulkView: Sendable, Encodable {
         now: Date
     ) throws -> [Wait] {
         var waits: [Wait] = []
-        let hasActiveSender = try SenderStore.hasActive(
-            connection,
-            wabaID: bulk.wabaID,
-            excluding: []
-        )
+        // Messages already due are in line for a dispatcher, unless nothing may send them.
+        var due = 0
         for (reason, messages, until) in try BulkStore.waits(connection, bulkID: bulk.id) {
-            // Messages already due are in line for a dispatcher, not waiting.
-            guard let reason, until > now else { continue }
+            guard until > now else {
+                due += messages
+                continue
+            }
+            guard let reason else { continue }
             waits.append(
                 Wait(
                     reason: reason,
@@ -117,22 +117,19 @@ struct BulkView: Sendable, Encodable {
                 )
             )
         }
+        let hasActiveSender = try SenderStore.hasActive(
+            connection,
+            wabaID: bulk.wabaID,
+            excluding: []
+        )
         if let paused = try WabaStore.dispatchPause(connection, id: bulk.wabaID), paused > now {
-            waits.insert(
-                Wait(
-                    reason: WaitReason.infobipRateLimit.rawValue,
-                    messages: 0,
-                    until: paused,
-                    detail: Self.detail(WaitReason.infobipRateLimit.rawValue, until: paused)
-                ),
-                at: 0
-            )
+            addPause(until: paused, due: hasActiveSender ? due : 0, to: &waits)
         }
         if !hasActiveSender {
             waits.insert(
                 Wait(
                     reason: "no-active-sender",
-                    messages: 0,
+                    messages: due,
                     until: nil,
                     detail: "The WABA has no ACTIVE sender. Add a sender or set one ACTIVE; "
                         + "queued messages go out as soon as one is."
@@ -141,6 +138,22 @@ struct BulkView: Sendable, Encodable {
             )
         }
         return waits
+    }
+
+    /// Adds the WABA's dispatch pause after Infobip's 429 as the first entry. It joins the
+    /// entry of the messages that the 429 returned to the queue and counts the `due` messages
+    /// too, since it keeps them back as well. A pause that keeps back no message is left out.
+    private static func addPause(until paused: Date, due: Int, to waits: inout [Wait]) {
+        let reason = WaitReason.infobipRateLimit.rawValue
+        var pause = Wait(reason: reason, messages: due, until: paused, detail: "")
+        if let index = waits.firstIndex(where: { $0.reason == reason }) {
+            let requeued = waits.remove(at: index)
+            pause.messages += requeued.messages
+            pause.until = max(paused, requeued.until ?? paused)
+        }
+        guard pause.messages > 0 else { return }
+        pause.detail = detail(reason, until: pause.until ?? paused)
+        waits.insert(pause, at: 0)
     }
 
     private static func detail(_ reason: String, until: Date) -> String {
