@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 SWIFT_SOURCES := Package.swift Sources Tests
 
-.PHONY: deps build release run test lint format clean
+.PHONY: deps build release run test bench lint format clean
 
 deps:
 	@scripts/install-deps.sh
@@ -24,6 +24,11 @@ run: release
 # Starts a throwaway PostgreSQL on a free loopback port, runs the whole suite, stops it.
 test: deps
 	scripts/run-tests.sh
+
+# Sends a 100,000-message bulk through WabaRouter and the Infobip simulator on loopback, with a
+# throwaway PostgreSQL, and prints throughput, latency, CPU and memory (docs/benchmarks.md).
+bench: release
+	scripts/bench.sh
 
 lint:
 	swift format lint --strict --recursive $(SWIFT_SOURCES)
