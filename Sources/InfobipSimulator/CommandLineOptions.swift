@@ -3,8 +3,8 @@ public import Logging
 /// The command line of `infobip-sim`.
 ///
 /// `infobip-sim --port N [--host 127.0.0.1] [--api-key KEY]... [--report-delay-ms 200]
-/// [--template-status APPROVED] [--log-bodies on] [--log-level info]`. Each flag also takes the
-/// `--flag=value` form.
+/// [--template-status APPROVED] [--log-bodies on] [--log-level info] [--exit-on-stdin-close]`.
+/// Each flag with a value also takes the `--flag=value` form.
 public struct CommandLineOptions: Sendable, Equatable {
     /// The action that the command line selects.
     public enum Command: Sendable, Equatable {
@@ -29,6 +29,9 @@ public struct CommandLineOptions: Sendable, Equatable {
     /// Whether `GET /simulator/requests` keeps request bodies, true by default
     /// (`--log-bodies on`).
     public var logBodies = true
+    /// Whether the simulator stops, as on SIGTERM, once its standard input reaches end of file
+    /// (`--exit-on-stdin-close`). False by default.
+    public var exitsOnStandardInputClose = false
 
     public init() {}
 
@@ -53,6 +56,10 @@ public struct CommandLineOptions: Sendable, Equatable {
                                    query, headers and receivedAt, and for template sends
                                    messageCount and senders, which keeps benchmarks lean
           --log-level LEVEL        trace, debug, info, warning or error (default info)
+          --exit-on-stdin-close    stop, as on SIGTERM, once standard input reaches end of
+                                   file. A parent process that keeps a pipe open on the
+                                   simulator's standard input then stops it by exiting, even
+                                   when the parent is killed. Off by default
           --help                   print this text and exit
 
         """
@@ -84,6 +91,9 @@ public struct CommandLineOptions: Sendable, Equatable {
                 return next
             }
             switch flag {
+            case "--exit-on-stdin-close":
+                guard inlineValue == nil else { throw invalid("\(flag) takes no value") }
+                options.exitsOnStandardInputClose = true
             case "--port":
                 options.port = try integer(value(), flag: flag, range: 0...65535)
                 sawPort = true

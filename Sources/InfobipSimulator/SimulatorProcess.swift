@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 
 /// The `infobip-sim` program: parses the command line, serves the simulator over HTTP until
-/// SIGTERM or SIGINT, then stops cleanly.
+/// SIGTERM or SIGINT (or, with `--exit-on-stdin-close`, the end of standard input), then stops
+/// cleanly.
 public enum SimulatorProcess {
     /// Runs the program and returns its exit status: 0 after a clean stop or `--help`, 1 when
     /// the server cannot start, 2 for an invalid command line.
@@ -77,11 +78,15 @@ public enum SimulatorProcess {
                 "reportDelayMs": String(options.reportDelayMilliseconds),
                 "templateStatus": options.templateStatus,
                 "logBodies": options.logBodies ? "on" : "off",
+                "exitOnStdinClose": options.exitsOnStandardInputClose ? "on" : "off",
             ]
         )
+        if options.exitsOnStandardInputClose {
+            termination.watchStandardInput()
+        }
 
-        let signalName = await termination.wait()
-        logger.info("simulator stopping", ["signal": signalName])
+        let cause = await termination.wait()
+        logger.info("simulator stopping", ["cause": cause])
         simulator.shutdown()
         await server.stop()
         logger.info("simulator stopped")
@@ -98,7 +103,8 @@ public enum SimulatorProcess {
     }
 }
 
-/// Waits for SIGTERM or SIGINT, which it takes over from their default handlers.
+/// Waits for SIGTERM or SIGINT, which it takes over from their default handlers, or for the end
+/// of standard input once ``watchStandardInput()`` was called.
 private final class TerminationSignal: Sendable {
     private struct State {
         var received: String?
@@ -122,7 +128,13 @@ private final class TerminationSignal: Sendable {
         }
     }
 
-    /// Returns the name of the first signal received.
+    /// Makes the end of standard input stop the simulator like a signal, so a parent process
+    /// that keeps a pipe open on it stops the simulator by exiting, however it exits.
+    func watchStandardInput() {
+        StandardInputWatcher.start { [weak self] in self?.deliver("end of standard input") }
+    }
+
+    /// Returns the name of the first signal received, or `end of standard input`.
     func wait() async -> String {
         await withCheckedContinuation { continuation in
             let received: String? = state.withLock { state in

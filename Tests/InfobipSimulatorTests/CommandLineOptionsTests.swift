@@ -14,6 +14,7 @@ import Testing
         #expect(expected.logLevel == .info)
         #expect(expected.logBodies)
         #expect(expected.simulatorConfiguration.logsRequestBodies)
+        #expect(!expected.exitsOnStandardInputClose)
     }
 
     @Test func everyFlagIsParsed() throws {
@@ -50,6 +51,7 @@ import Testing
             (["--port", "1", "--template-status", "PAUSED"], "--template-status"),
             (["--port", "1", "--log-level", "loud"], "--log-level"),
             (["--port", "1", "--log-bodies", "maybe"], "--log-bodies"),
+            (["--port", "1", "--exit-on-stdin-close=on"], "--exit-on-stdin-close"),
             (["--host", "127.0.0.1"], "--port"),
         ]
         for (arguments, flag) in cases {
@@ -76,5 +78,19 @@ import Testing
 
     @Test func usageListsLogBodies() {
         #expect(CommandLineOptions.usage.contains("--log-bodies on|off"))
+    }
+
+    @Test func exitOnStdinCloseTakesNoValue() throws {
+        let command = try CommandLineOptions.parse(["--exit-on-stdin-close", "--port", "0"])
+        guard case .run(let options) = command else {
+            Issue.record("expected run, got \(command)")
+            return
+        }
+        #expect(options.exitsOnStandardInputClose)
+        #expect(options.port == 0)
+    }
+
+    @Test func usageListsExitOnStdinClose() {
+        #expect(CommandLineOptions.usage.contains("--exit-on-stdin-close"))
     }
 }

@@ -34,7 +34,13 @@ final class SimulatorProcessHandle: Sendable {
 
     /// Launches the simulator with `arguments` after `--port 0` and waits for its
     /// `listening` line.
-    static func launch(_ arguments: [String] = []) async throws -> SimulatorProcessHandle {
+    ///
+    /// - Parameter standardInput: A pipe for the simulator's standard input. Without it the
+    ///   simulator shares this process's standard input.
+    static func launch(
+        _ arguments: [String] = [],
+        standardInput: Pipe? = nil
+    ) async throws -> SimulatorProcessHandle {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["--port", "0"] + arguments
@@ -42,6 +48,9 @@ final class SimulatorProcessHandle: Sendable {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
+        if let standardInput {
+            process.standardInput = standardInput
+        }
         try #require(
             FileManager.default.isExecutableFile(atPath: executable.path),
             "no infobip-sim at \(executable.path); run swift build first"
@@ -81,6 +90,10 @@ final class SimulatorProcessHandle: Sendable {
         self.port = port
         self.process = process
         self.standardError = standardError
+    }
+
+    var isRunning: Bool {
+        process.isRunning
     }
 
     deinit {

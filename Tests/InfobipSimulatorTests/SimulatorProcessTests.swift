@@ -17,6 +17,35 @@ import Testing
         #expect(stopped.errors.contains("\"message\":\"simulator stopped\""))
     }
 
+    @Test func stdinCloseStopsWithFlag() async throws {
+        let input = Pipe()
+        let simulator = try await SimulatorProcessHandle.launch(
+            ["--exit-on-stdin-close"],
+            standardInput: input
+        )
+        try input.fileHandleForWriting.close()
+        let exited = await eventually(seconds: 10) { !simulator.isRunning }
+        let stopped = await simulator.stop()
+        #expect(exited)
+        #expect(stopped.status == 0)
+        #expect(stopped.errors.contains("\"cause\":\"end of standard input\""))
+        #expect(stopped.errors.contains("\"message\":\"simulator stopped\""))
+    }
+
+    @Test func stdinCloseIgnoredWithoutFlag() async throws {
+        let input = Pipe()
+        let simulator = try await SimulatorProcessHandle.launch(standardInput: input)
+        try input.fileHandleForWriting.close()
+        // Long enough for a watcher, had one started, to have read the end of file.
+        try await Task.sleep(for: .milliseconds(500))
+        let running = simulator.isRunning
+        let stats = try await simulator.request("GET", "/simulator/stats", apiKey: nil)
+        let stopped = await simulator.stop()
+        #expect(running)
+        #expect(stats.status == 200)
+        #expect(stopped.errors.contains("\"cause\":\"SIGTERM\""))
+    }
+
     @Test func helpPrintsUsage() async throws {
         let result = try await SimulatorProcessHandle.runToEnd(["--help"])
         #expect(result.status == 0)

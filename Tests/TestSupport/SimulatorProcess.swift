@@ -4,10 +4,16 @@ public import Foundation
 ///
 /// The binary comes from `WABAROUTER_BIN_DIR`, which `make test` sets to SwiftPM's build folder,
 /// else from `.build/debug` of this package.
+///
+/// The simulator runs with `--exit-on-stdin-close` and a pipe on its standard input whose write
+/// end only this process has open, so it stops when the test process exits, even when the test
+/// process is killed.
 public final class SimulatorProcess: Sendable {
     public let port: Int
     public let client: HTTPTestClient
     private let process: Process
+    /// Kept open for the simulator's lifetime; closing it, or this process exiting, stops it.
+    private let standardInput: Pipe
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -15,8 +21,10 @@ public final class SimulatorProcess: Sendable {
     public init(arguments: [String] = []) throws {
         let process = Process()
         process.executableURL = Self.binaryURL()
-        process.arguments = ["--port", "0"] + arguments
+        process.arguments = ["--port", "0", "--exit-on-stdin-close"] + arguments
+        let input = Pipe()
         let output = Pipe()
+        process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -26,6 +34,7 @@ public final class SimulatorProcess: Sendable {
             throw SimulatorError("infobip-sim exited before printing its listening line")
         }
         self.process = process
+        self.standardInput = input
         self.port = port
         self.client = HTTPTestClient(baseURL: "http://127.0.0.1:\(port)")
     }
@@ -34,6 +43,7 @@ public final class SimulatorProcess: Sendable {
         if process.isRunning {
             process.terminate()
         }
+        try? standardInput.fileHandleForWriting.close()
     }
 
     /// Stops the process and waits for it to exit.
