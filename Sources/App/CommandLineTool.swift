@@ -12,7 +12,8 @@ public enum CommandLineTool {
           wabarouter tenant create --name NAME   Create a tenant and print its API key.
 
         Environment: DATABASE_URL (all commands); PORT, HOST, PUBLIC_URL, LOG_LEVEL, SECRET_KEY,
-        DATABASE_POOL_SIZE, INFOBIP_TIMEOUT_SECONDS, MIGRATIONS_DIR (serve). See README.md.
+        DATABASE_POOL_SIZE, INFOBIP_TIMEOUT_SECONDS, MIGRATIONS_DIR, EXIT_ON_STDIN_CLOSE (serve).
+        See README.md.
         """
 
     /// Runs the command named by `arguments` (without the program name) and returns the exit
@@ -64,12 +65,13 @@ public enum CommandLineTool {
 
     private static func serve(environment: [String: String], logger: Logger) async throws {
         let configuration = try Configuration(environment: environment)
+        let watchesStandardInput = try ShutdownSignal.watchesStandardInput(environment)
         var logger = logger
         logger.level = configuration.logLevel
         let application = Application(configuration: configuration, logger: logger)
         try await application.start()
         try await createDefaultTenantIfNone(pool: application.pool, logger: logger)
-        await ShutdownSignal.wait()
+        await ShutdownSignal.wait(watchingStandardInput: watchesStandardInput, logger: logger)
         await application.stop()
     }
 
