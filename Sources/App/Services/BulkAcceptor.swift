@@ -238,13 +238,7 @@ struct BulkAcceptor: Sendable {
                 try parser.beginArray()
                 while try parser.nextElement() {
                     index += 1
-                    guard index < BulkRequest.maximumMessages else {
-                        throw Problem.invalidField(
-                            "messages",
-                            "messages has more than \(BulkRequest.maximumMessages) items. "
-                                + "Split the recipients over several bulks."
-                        )
-                    }
+                    guard index < BulkRequest.maximumMessages else { throw tooManyItems }
                     let value = try parser.readValue()
                     let item: BulkItem
                     do {
@@ -285,7 +279,11 @@ struct BulkAcceptor: Sendable {
         return Rejection(index: index, to: to, field: problem.field, reason: problem.detail)
     }
 
-    /// Reads the members other than `messages`, and the digest of the whole body.
+    /// Reads and validates the members other than `messages`, counts the items of `messages`,
+    /// and returns the digest of the whole body.
+    ///
+    /// - Throws: a 400 ``Problem`` for more than ``BulkRequest/maximumMessages`` items, among
+    ///   others, before any item is stored.
     private static func readHeader(_ body: RequestBody, now: Date) throws -> (BulkRequest, Data) {
         var digest = ContentDigest()
         let chunks = try body.chunks()
@@ -312,13 +310,7 @@ struct BulkAcceptor: Sendable {
             while let member = try parser.nextMember() {
                 if member == "messages" {
                     sawMessages = true
-                    guard try parser.peekKind() == .array else {
-                        throw Problem.invalidField(
-                            "messages",
-                            "messages must be an array of {to, params, callbackData} objects."
-                        )
-                    }
-                    try parser.skipValue()
+                    try skipItems(&parser)
                 } else {
                     members[member] = try parser.readValue()
                 }
@@ -336,6 +328,31 @@ struct BulkAcceptor: Sendable {
         }
         return (header, digest.finish())
     }
+
+    /// Skips the `messages` array, counting its items against the maximum.
+    private static func skipItems(_ parser: inout JSONStreamParser) throws {
+        guard try parser.peekKind() == .array else {
+            throw Problem.invalidField(
+                "messages",
+                "messages must be an array of {to, params, callbackData} objects."
+            )
+        }
+        try parser.beginArray()
+        var count = 0
+        while try parser.nextElement() {
+            count += 1
+            guard count <= BulkRequest.maximumMessages else {
+                throw tooManyItems
+            }
+            try parser.skipValue()
+        }
+    }
+
+    private static let tooManyItems = Problem.invalidField(
+        "messages",
+        "messages has more than \(BulkRequest.maximumMessages) items. Split the recipients over "
+            + "several bulks."
+    )
 
     private static func malformed(_ error: JSONStreamError) -> any Error {
         guard error.cause == .invalidJSON else { return error }
