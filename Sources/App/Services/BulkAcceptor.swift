@@ -59,7 +59,7 @@ struct BulkAcceptor: Sendable {
         logger: Logger
     ) throws -> Answer {
         let now = Date()
-        let (header, digest) = try readHeader(body, now: now)
+        let (topLevel, digest) = try readTopLevel(body)
         if let key = idempotencyKey {
             let idempotency = IdempotencyKey(
                 tenantID: tenant.id,
@@ -69,6 +69,7 @@ struct BulkAcceptor: Sendable {
             )
             switch try IdempotencyStore.claim(connection, idempotency) {
             case .new:
+                let header = try topLevel.validated(now: now)
                 let answer = try store(connection, body: body, header: header, tenant, now, logger)
                 try IdempotencyStore.attach(connection, idempotency, bulkID: answer.bulkID)
                 try IdempotencyStore.saveAnswer(
@@ -97,6 +98,7 @@ struct BulkAcceptor: Sendable {
                 throw IdempotencyKey.mismatch
             }
         }
+        let header = try topLevel.validated(now: now)
         return try store(connection, body: body, header: header, tenant, now, logger)
     }
 
@@ -279,12 +281,32 @@ struct BulkAcceptor: Sendable {
         return Rejection(index: index, to: to, field: problem.field, reason: problem.detail)
     }
 
-    /// Reads and validates the members other than `messages`, counts the items of `messages`,
-    /// and returns the digest of the whole body.
+    /// The top-level members of a bulk body other than `messages`, read but not validated.
+    private struct TopLevel {
+        var members: [String: JSONValue] = [:]
+        var hasMessages = false
+
+        /// Validates the members. A repeat of an idempotent request skips this, because it
+        /// returns the first answer even once its `sendAt` or `expiresAt` lie in the past.
+        func validated(now: Date) throws -> BulkRequest {
+            let header = try BulkRequest(JSONObjectReader(.object(members)), now: now)
+            guard hasMessages else {
+                throw Problem.missingField(
+                    "messages",
+                    hint: "Give the recipients as an array of {to, params, callbackData} objects."
+                )
+            }
+            return header
+        }
+    }
+
+    /// Reads the members other than `messages`, counts the items of `messages`, and returns
+    /// the digest of the whole body.
     ///
-    /// - Throws: a 400 ``Problem`` for more than ``BulkRequest/maximumMessages`` items, among
-    ///   others, before any item is stored.
-    private static func readHeader(_ body: RequestBody, now: Date) throws -> (BulkRequest, Data) {
+    /// - Throws: a 400 ``Problem`` for a body that is not a JSON object, for `messages` that
+    ///   is not an array, and for more than ``BulkRequest/maximumMessages`` items, before any
+    ///   item is stored.
+    private static func readTopLevel(_ body: RequestBody) throws -> (TopLevel, Data) {
         var digest = ContentDigest()
         let chunks = try body.chunks()
         var parser = JSONStreamParser {
@@ -294,8 +316,7 @@ struct BulkAcceptor: Sendable {
             }
             return chunk
         }
-        var members: [String: JSONValue] = [:]
-        var sawMessages = false
+        var topLevel = TopLevel()
         do {
             guard try parser.peekKind() == .object else {
                 throw Problem(
@@ -309,24 +330,17 @@ struct BulkAcceptor: Sendable {
             try parser.beginObject()
             while let member = try parser.nextMember() {
                 if member == "messages" {
-                    sawMessages = true
+                    topLevel.hasMessages = true
                     try skipItems(&parser)
                 } else {
-                    members[member] = try parser.readValue()
+                    topLevel.members[member] = try parser.readValue()
                 }
             }
             try parser.finish()
         } catch let error as JSONStreamError {
             throw malformed(error)
         }
-        let header = try BulkRequest(JSONObjectReader(.object(members)), now: now)
-        guard sawMessages else {
-            throw Problem.missingField(
-                "messages",
-                hint: "Give the recipients as an array of {to, params, callbackData} objects."
-            )
-        }
-        return (header, digest.finish())
+        return (topLevel, digest.finish())
     }
 
     /// Skips the `messages` array, counting its items against the maximum.
