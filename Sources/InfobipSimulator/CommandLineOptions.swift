@@ -62,6 +62,32 @@ public struct CommandLineOptions: Sendable, Equatable {
                                    when the parent is killed. Off by default
           --help                   print this text and exit
 
+        Control endpoints (no authentication):
+          GET    /simulator/requests[?path=P]  every request received, oldest first
+          DELETE /simulator/requests           clear that log
+          GET    /simulator/reports            every report POST attempted
+          GET    /simulator/stats              counts, duplicates and per-sender peak rates
+          PUT    /simulator/senders/NUMBER     set how one sender is treated (JSON below)
+          GET    /simulator/senders/NUMBER     read it; DELETE resets it to accept
+
+        Sender behaviour document, every member optional:
+          behavior            accept (default), senderFault (REJECTED_SENDER), recipientFault
+                              (REJECTED_DESTINATION), undeliverable (accepted, then an
+                              UNDELIVERABLE report), unauthorized (401), tooManyRequests (429),
+                              serverError (500), hang (wait hangSeconds, then accept)
+          times               how many more messages or requests get the behaviour before the
+                              sender falls back to accept
+          reports             reports after acceptance, in order: DELIVERED, SEEN,
+                              UNDELIVERABLE, RATE_LIMITED (default [DELIVERED, SEEN])
+          reportDelayMs       milliseconds before each report, overriding --report-delay-ms
+          hangSeconds         wait of hang, 0 to 3600 (default 30)
+          retryAfterSeconds   Retry-After header of tooManyRequests
+          qualityRating, status, currentLimit
+                              what GET /whatsapp/1/senders/quality reports for the sender
+                              (defaults HIGH, CONNECTED, LIMIT_100K)
+        Example: curl -X PUT localhost:9090/simulator/senders/447700900100 \\
+                   -d '{"behavior":"senderFault","times":2}'
+
         """
 
     /// Parses `arguments`, the command line without the program name.

@@ -93,4 +93,18 @@ import Testing
     @Test func usageListsExitOnStdinClose() {
         #expect(CommandLineOptions.usage.contains("--exit-on-stdin-close"))
     }
+
+    /// The help text is where users learn the behaviour document, so it names every behaviour,
+    /// member and report kind the simulator accepts.
+    @Test func helpListsEveryBehaviour() {
+        for kind in SenderBehavior.Kind.allCases {
+            #expect(CommandLineOptions.usage.contains(kind.rawValue), "\(kind.rawValue)")
+        }
+        for member in SenderBehavior.fieldNames {
+            #expect(CommandLineOptions.usage.contains(member), "\(member)")
+        }
+        for report in SenderBehavior.Report.allCases {
+            #expect(CommandLineOptions.usage.contains(report.rawValue), "\(report.rawValue)")
+        }
+    }
 }
