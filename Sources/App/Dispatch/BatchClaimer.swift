@@ -55,8 +55,11 @@ struct BatchClaimer: Sendable {
             ignoringSchedule: ignoringSchedule
         )
         guard !ready.isEmpty else { return .empty }
+        let live = try dropCancelled(connection, ready)
+        // Other messages may be ready behind the cancelled ones, so look again at once.
+        guard !live.isEmpty else { return .busy }
 
-        var selection = try select(connection, ready: ready, slots: slots, now: now)
+        var selection = try select(connection, ready: live, slots: slots, now: now)
         if let limit = context.messagingLimit {
             try applyMessagingLimit(
                 connection,
@@ -80,6 +83,25 @@ struct BatchClaimer: Sendable {
         )
         try DispatchStore.savePairInstants(connection, selection.pairs)
         return .claimed(batch)
+    }
+
+    /// Cancels the messages of cancelled bulks and returns the others.
+    ///
+    /// A cancel ends only the messages that are QUEUED at that moment. A message that was in
+    /// a batch then may return to the queue afterwards, after a transient failure, a sender's
+    /// fault or Meta's pair rate limit, and this is where it ends.
+    private func dropCancelled(
+        _ connection: PostgresConnection,
+        _ ready: [DispatchStore.ReadyMessage]
+    ) throws -> [DispatchStore.ReadyMessage] {
+        let bulkIDs = Set(ready.compactMap(\.bulkID))
+        let cancelled = try BulkStore.cancelledBulks(connection, ids: Array(bulkIDs))
+        guard !cancelled.isEmpty else { return ready }
+        let isCancelled = { (message: DispatchStore.ReadyMessage) in
+            message.bulkID.map(cancelled.contains) ?? false
+        }
+        try BulkStore.cancelRequeued(connection, ids: ready.filter(isCancelled).map(\.id))
+        return ready.filter { !isCancelled($0) }
     }
 
     private enum Reservation {

@@ -67,8 +67,10 @@ extension API {
         return JSONResponse.make(page)
     }
 
-    /// Cancels what is not yet sent: QUEUED messages become CANCELLED. Messages already
-    /// claimed or sent finish normally. Cancelling again changes nothing.
+    /// Cancels what is not yet sent: QUEUED messages become CANCELLED. Messages already sent
+    /// finish normally, and so does the request of a batch in flight. A message of that batch
+    /// that returns to the queue afterwards is cancelled instead of sent again. Cancelling
+    /// again changes nothing.
     func cancelBulk(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
         let id = try context.uuidParameter("id", resource: "bulk")
         let (view, cancelled) = try await pool.withTransaction { connection in

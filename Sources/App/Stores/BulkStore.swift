@@ -225,6 +225,40 @@ enum BulkStore {
         )
     }
 
+    /// Returns the bulks among `ids` that were cancelled.
+    static func cancelledBulks(_ connection: PostgresConnection, ids: [UUID]) throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try connection.query(
+            """
+            SELECT id FROM bulks WHERE id = ANY(\(ids)::uuid[]) AND cancelled_at IS NOT NULL
+            """
+        )
+        return Set(try rows.map { try $0.decode("id", as: UUID.self) })
+    }
+
+    /// Cancels QUEUED messages, locked by the caller, that went back to the queue after their
+    /// bulk was cancelled, with a history entry each.
+    static func cancelRequeued(_ connection: PostgresConnection, ids: [UUID]) throws {
+        guard !ids.isEmpty else { return }
+        let reason =
+            "The bulk was cancelled while this message was being sent, and the message "
+            + "returned to the queue afterwards, so it was not sent again."
+        try connection.execute(
+            """
+            WITH cancelled AS (
+                UPDATE messages SET status = 'CANCELLED', wait_reason = NULL,
+                    pinned_sender_id = NULL, pinned_attempt_id = NULL, updated_at = now()
+                WHERE id = ANY(\(ids)::uuid[]) AND status = 'QUEUED'
+                RETURNING id
+            )
+            INSERT INTO message_events (message_id, status, applied, source, detail, occurred_at)
+            SELECT id, 'CANCELLED', true, 'queue', jsonb_build_object('reason', \(reason)::text),
+                   now()
+            FROM cancelled
+            """
+        )
+    }
+
     /// Cancels the bulk's QUEUED messages and returns how many.
     static func cancel(_ connection: PostgresConnection, bulkID: UUID) throws -> Int {
         try connection.execute(

@@ -39,6 +39,7 @@ enum DispatchStore {
         var pinnedAttemptID: UUID?
         var excludedSenderIDs: [UUID]
         var currentAttemptID: UUID?
+        var bulkID: UUID?
     }
 
     static func claimContext(_ connection: PostgresConnection, wabaID: UUID) throws
@@ -147,7 +148,7 @@ enum DispatchStore {
                 unsafeSQL: """
                     SELECT id, recipient, template_name, language, params, callback_data,
                            pinned_sender_id, pinned_attempt_id, excluded_sender_ids,
-                           current_attempt_id
+                           current_attempt_id, bulk_id
                     FROM messages
                     WHERE waba_id = $1 AND status = 'QUEUED' \(schedule)
                       AND (expires_at IS NULL OR expires_at > $2)
@@ -174,7 +175,8 @@ enum DispatchStore {
                 pinnedSenderID: try row.decode("pinned_sender_id", as: UUID?.self),
                 pinnedAttemptID: try row.decode("pinned_attempt_id", as: UUID?.self),
                 excludedSenderIDs: try row.decode("excluded_sender_ids", as: [UUID].self),
-                currentAttemptID: try row.decode("current_attempt_id", as: UUID?.self)
+                currentAttemptID: try row.decode("current_attempt_id", as: UUID?.self),
+                bulkID: try row.decode("bulk_id", as: UUID?.self)
             )
         }
     }
