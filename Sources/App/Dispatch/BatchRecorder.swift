@@ -143,6 +143,13 @@ struct BatchRecorder: Sendable {
         writes.events.append(
             event(item, status: .sent, applied: applies, detail: attempt, now: now)
         )
+        // The claim spaced the pair from its own timestamp, but the message reached Infobip
+        // later. Counting one interval from now, after Infobip's response, keeps the next
+        // message to this recipient an interval after the arrival; a saved instant that lies
+        // later already stays.
+        let pair = BatchPlanner.Pair(senderID: item.senderID, recipient: item.recipient)
+        let rested = now.addingTimeInterval(configuration.pairPacing.interval.seconds)
+        writes.pairs[pair] = max(writes.pairs[pair] ?? rested, rested)
         writes.summary.sent += 1
     }
 
