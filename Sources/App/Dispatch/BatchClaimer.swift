@@ -31,10 +31,13 @@ struct BatchClaimer: Sendable {
             return .waiting(until: pausedUntil)
         }
 
-        let senders: [DispatchStore.LockedSender]
+        var senders: [DispatchStore.LockedSender]
+        let spare: [UUID]
         let wanted = min(configuration.batchSize, messageIDs?.count ?? configuration.batchSize)
         switch try reserveSenders(connection, wabaID: wabaID, wanted: wanted, now: now) {
-        case .reserved(let locked): senders = locked
+        case .reserved(let locked, let unlocked):
+            senders = locked
+            spare = unlocked
         case .busy: return .busy
         case .full(let free): return .waiting(until: free)
         }
@@ -59,7 +62,13 @@ struct BatchClaimer: Sendable {
         // Other messages may be ready behind the cancelled ones, so look again at once.
         guard !live.isEmpty else { return .busy }
 
-        var selection = try select(connection, ready: live, slots: slots, now: now)
+        var selection = try plan(
+            connection,
+            ready: live,
+            senders: &senders,
+            spare: spare,
+            now: now
+        )
         if let limit = context.messagingLimit {
             try applyMessagingLimit(
                 connection,
@@ -105,7 +114,8 @@ struct BatchClaimer: Sendable {
     }
 
     private enum Reservation {
-        case reserved([DispatchStore.LockedSender])
+        /// The senders locked, and the other free ACTIVE senders, which were left unlocked.
+        case reserved([DispatchStore.LockedSender], spare: [UUID])
         /// Other claims hold the senders this one needs, for a few milliseconds.
         case busy
         /// Every sender is at its limit until the instant, or the WABA has no sender at all.
@@ -155,7 +165,9 @@ struct BatchClaimer: Sendable {
         if !others.isEmpty {
             locked += try DispatchStore.lockSenders(connection, ids: others, limit: others.count)
         }
-        return locked.isEmpty ? .busy : .reserved(locked)
+        let lockedAll = Set(locked.map(\.id))
+        let spare = available.filter { !lockedAll.contains($0) }
+        return locked.isEmpty ? .busy : .reserved(locked, spare: spare)
     }
 
     private func slot(for sender: DispatchStore.LockedSender, now: Date)
@@ -181,6 +193,40 @@ struct BatchClaimer: Sendable {
         var sends: [(message: DispatchStore.ReadyMessage, senderID: UUID)] = []
         var deferrals: [DispatchStore.Deferral] = []
         var pairs: [BatchPlanner.Pair: Date] = [:]
+        /// Whether some message may use none of the reserved senders.
+        var lacksSender = false
+    }
+
+    /// Plans the claim. When some messages may use none of the reserved senders, because the
+    /// senders that failed them are excluded, it reserves the spare senders too and plans
+    /// again.
+    ///
+    /// Capacity alone chose the first reservation, so a sender with room for a whole batch
+    /// would otherwise be the only one reserved, claim after claim, and keep the messages it
+    /// failed from ever reaching the next sender.
+    private func plan(
+        _ connection: PostgresConnection,
+        ready: [DispatchStore.ReadyMessage],
+        senders: inout [DispatchStore.LockedSender],
+        spare: [UUID],
+        now: Date
+    ) throws -> Selection {
+        let first = try select(
+            connection,
+            ready: ready,
+            slots: senders.map { slot(for: $0, now: now) },
+            now: now
+        )
+        guard first.lacksSender, !spare.isEmpty else { return first }
+        let more = try DispatchStore.lockSenders(connection, ids: spare, limit: spare.count)
+        guard !more.isEmpty else { return first }
+        senders += more
+        return try select(
+            connection,
+            ready: ready,
+            slots: senders.map { slot(for: $0, now: now) },
+            now: now
+        )
     }
 
     private func select(
@@ -215,6 +261,7 @@ struct BatchClaimer: Sendable {
             case .send(let senderID):
                 selection.sends.append((message, senderID))
             case .wait(let until, let pinnedSenderID, let reason):
+                selection.lacksSender = selection.lacksSender || reason == .noReservedSender
                 selection.deferrals.append(
                     DispatchStore.Deferral(
                         messageID: message.id,
