@@ -732,10 +732,14 @@ def describe_machine():
 
 
 def describe_source():
+    """Return the commit, and how many files that go into the binaries or the schema differ."""
     commit = command_output(["git", "rev-parse", "--short", "HEAD"]) or "unknown"
-    changed = command_output(["git", "status", "--porcelain", "--untracked-files=no"])
+    changed = command_output(["git", "status", "--porcelain", "--", "Package.swift", "Sources",
+                              "sql"])
     count = len(changed.splitlines())
-    return f"commit {commit}" + (f" with {count} changed files not committed" if count else "")
+    if count == 0:
+        return f"commit {commit}"
+    return f"commit {commit}, with {count} changed or new files under Sources or sql"
 
 
 def print_settings(context):
