@@ -85,8 +85,8 @@ import Testing
             let bulkID = try await scenario.startBulk(
                 to: Scenario.recipients(20),
                 extra: [
-                    "sendAt": Self.iso(start.addingTimeInterval(1)),
-                    "expiresAt": Self.iso(start.addingTimeInterval(3)),
+                    "sendAt": Self.iso(start.addingTimeInterval(2)),
+                    "expiresAt": Self.iso(start.addingTimeInterval(4.5)),
                 ]
             )
             let view = try await scenario.waitForBulkDone(bulkID, timeout: .seconds(20))
@@ -98,7 +98,7 @@ import Testing
             #expect(sent + expired == 20)
             #expect(view[string: "state"] == "COMPLETED")
             #expect(try await scenario.simulator.sentMessages().count == sent)
-            let expiresAt = start.addingTimeInterval(3)
+            let expiresAt = start.addingTimeInterval(4.5)
             let late = try await Self.attemptsStarted(scenario, bulkID: bulkID, after: expiresAt)
             #expect(late == 0)
             let page = try await scenario.client.send(
@@ -147,12 +147,16 @@ import Testing
     }
 
     /// Messages whose request failed while the cancel ran return to the queue afterwards;
-    /// they must not go out then.
+    /// they must not go out then. Three 429s with a 2-second Retry-After keep the batch in
+    /// flight for about 4 seconds, then return its messages to the queue.
     @Test func cancelCatchesRequeuedMessages() async throws {
         try await Self.run(messagesPerSecond: 1_000) { scenario in
             try await scenario.simulator.configureSender(
                 Self.sender,
-                ["behavior": "serverError", "times": 3, "reports": []]
+                [
+                    "behavior": "tooManyRequests", "retryAfterSeconds": 2, "times": 3,
+                    "reports": [],
+                ]
             )
             let bulkID = try await scenario.startBulk(to: Scenario.recipients(5))
             let claimed = try await scenario.waitForBulk(bulkID, timeout: .seconds(5)) {
@@ -166,7 +170,7 @@ import Testing
                 body: nil
             )
             #expect(cancel.status == 200)
-            let view = try await scenario.waitForBulkDone(bulkID, timeout: .seconds(10))
+            let view = try await scenario.waitForBulkDone(bulkID, timeout: .seconds(20))
             try await Task.sleep(for: .milliseconds(1_500))
             let final = try await scenario.bulk(bulkID)
             #expect(Scenario.count(view, "CANCELLED") == 5)

@@ -90,7 +90,7 @@ import Testing
                 retryAfterSeconds: 8,
                 count: 20
             )
-            let waiting = try await scenario.waitForBulk(bulkID, timeout: .seconds(5)) { view in
+            let waiting = try await scenario.waitForBulk(bulkID, timeout: .seconds(7)) { view in
                 view[string: "state"] == "WAITING"
             }
 
