@@ -42,27 +42,35 @@ enum PostgresArrayText {
     private static let closeBrace = UInt8(ascii: "}")
 
     /// Builds `{"e1","e2",...}`, escaping `"` and `\` inside each element with a backslash.
+    ///
+    /// Bulk statements bind arrays of thousands of elements, so the text is built from UTF-8
+    /// bytes, and whether the elements are arrays themselves is checked once, not per element.
     static func literal<Element: PostgresEncodable>(elements: [Element]) -> String {
-        var text = "{"
+        let nested = Element.self is any NestedArrayLiteral.Type
+        var bytes: [UInt8] = [openBrace]
+        bytes.reserveCapacity(elements.count * 16 + 2)
         for (offset, element) in elements.enumerated() {
             if offset > 0 {
-                text.append(",")
+                bytes.append(comma)
             }
-            if element is any NestedArrayLiteral {
-                text.append(element.postgresText)
+            var text = element.postgresText
+            if nested {
+                bytes.append(contentsOf: text.utf8)
                 continue
             }
-            text.append("\"")
-            for character in element.postgresText {
-                if character == "\"" || character == "\\" {
-                    text.append("\\")
+            bytes.append(quote)
+            text.withUTF8 { utf8 in
+                for byte in utf8 {
+                    if byte == quote || byte == backslash {
+                        bytes.append(backslash)
+                    }
+                    bytes.append(byte)
                 }
-                text.append(character)
             }
-            text.append("\"")
+            bytes.append(quote)
         }
-        text.append("}")
-        return text
+        bytes.append(closeBrace)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `array_out` text of a one-dimensional array with `,` as the delimiter. An element

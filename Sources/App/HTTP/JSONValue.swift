@@ -87,6 +87,9 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// `jsonb` rejects the `\u0000` escape. Paths read like `params.body[0]`, and a NUL inside a
     /// member name is shown as `\u0000`.
     func pathOfNULCharacter(at path: String = "") -> String? {
+        // Paths cost string work per member, so they are built only once a NUL is known to be
+        // somewhere; almost every value has none.
+        guard containsNULCharacter else { return nil }
         switch self {
         case .null, .bool, .number:
             return nil
@@ -111,6 +114,20 @@ public enum JSONValue: Sendable, Equatable, Codable {
                 }
             }
             return nil
+        }
+    }
+
+    /// Whether a string or member name anywhere in the value contains U+0000.
+    var containsNULCharacter: Bool {
+        switch self {
+        case .null, .bool, .number:
+            false
+        case .string(let text):
+            text.containsNULCharacter
+        case .array(let values):
+            values.contains { $0.containsNULCharacter }
+        case .object(let members):
+            members.contains { $0.key.containsNULCharacter || $0.value.containsNULCharacter }
         }
     }
 
@@ -148,7 +165,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
 extension String {
     var containsNULCharacter: Bool {
-        unicodeScalars.contains("\u{0}")
+        utf8.contains(0)
     }
 
     /// Returns the text with every U+0000 (NUL) replaced by U+FFFD, which PostgreSQL can store.
