@@ -67,7 +67,7 @@ enum QueueStore {
                     updated_at = now()
                 FROM expired e
                 WHERE m.batch_id = e.id AND m.status = 'SENDING'
-                RETURNING m.batch_id
+                RETURNING e.id AS batch_id
             )
             SELECT e.id, e.instance_id,
                    (SELECT count(*) FROM released r WHERE r.batch_id = e.id) AS messages
