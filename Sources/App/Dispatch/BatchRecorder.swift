@@ -38,7 +38,11 @@ struct BatchRecorder: Sendable {
         for (item, result) in zip(batch.items, outcome.results) {
             let finished = result.applied(to: item.attempt)
             writes.attempts.append((finished, result.requests))
-            guard let state = states[item.messageID], state.currentAttemptID == item.attempt.id
+            // A message another writer moved on is left alone: a fallback made a newer attempt
+            // current, or a report of Meta's pair rate limit, applied while the request was in
+            // flight, put it back in the queue on the same sender.
+            guard let state = states[item.messageID], state.currentAttemptID == item.attempt.id,
+                state.status != .queued
             else { continue }
             try apply(
                 result,

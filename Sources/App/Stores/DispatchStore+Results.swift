@@ -90,7 +90,9 @@ extension DispatchStore {
         )
     }
 
-    /// Stores the results of attempts; `addedRequests` adds to the attempt's request count.
+    /// Stores the results of attempts; `addedRequests` adds to the attempt's request count. An
+    /// outcome of RATE_LIMITED, set by a report that arrived while the request was in flight,
+    /// is kept, since it counts the message's pair rate limit refusals.
     static func finishAttempts(
         _ connection: PostgresConnection,
         _ attempts: [(attempt: MessageAttempt, addedRequests: Int)]
@@ -99,7 +101,9 @@ extension DispatchStore {
         let list = attempts.map(\.attempt)
         try connection.execute(
             """
-            UPDATE message_attempts a SET outcome = u.outcome,
+            UPDATE message_attempts a SET
+                outcome = CASE WHEN a.outcome = \(FailureCause.rateLimited.rawValue) THEN a.outcome
+                    ELSE u.outcome END,
                 http_status = NULLIF(u.http_status, '')::int,
                 infobip_status = NULLIF(u.infobip_status, ''), error_code = NULLIF(u.error, ''),
                 reason = NULLIF(u.reason, ''), requests = a.requests + u.added,
