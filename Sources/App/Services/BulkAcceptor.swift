@@ -215,21 +215,60 @@ struct BulkAcceptor: Sendable {
         shared: BulkStore.MessageTemplate,
         bulk: inout BulkStore.Bulk
     ) throws -> [Rejection] {
-        var parser = JSONStreamParser(read: try body.chunks())
-        var rows = BulkStore.MessageRows()
-        var inChunk: Set<String> = []
-        var rejected: [Rejection] = []
-        var index = -1
-
-        func flush() throws {
-            guard rows.count > 0 else { return }
-            let stored = try BulkStore.insertMessages(connection, rows, shared: shared)
-            bulk.accepted += stored.count
-            bulk.duplicates += rows.count - stored.count
-            rows.removeAll()
-            inChunk.removeAll(keepingCapacity: true)
+        // Reading and checking items runs on a thread of its own, a chunk ahead of the inserts,
+        // so the instance's work overlaps the database's instead of alternating with it.
+        let channel = BoundedChannel<ItemChunk>(capacity: 2)
+        let producerDone = DispatchSemaphore(value: 0)
+        let producer = Thread {
+            defer { producerDone.signal() }
+            do {
+                try readItems(try body.chunks(), structure: structure, into: channel)
+                channel.finish()
+            } catch {
+                channel.finish(throwing: error)
+            }
+        }
+        producer.name = "bulk-items"
+        producer.start()
+        defer {
+            channel.cancel()
+            producerDone.wait()
         }
 
+        var rejected: [Rejection] = []
+        while let chunk = try channel.receive() {
+            rejected += chunk.rejected
+            bulk.duplicates += chunk.duplicates
+            bulk.requested = chunk.itemsRead
+            guard chunk.rows.count > 0 else { continue }
+            let stored = try BulkStore.insertMessages(connection, chunk.rows, shared: shared)
+            bulk.accepted += stored.count
+            bulk.duplicates += chunk.rows.count - stored.count
+        }
+        bulk.rejected = rejected.count
+        return rejected
+    }
+
+    /// Items read and checked since the previous chunk.
+    private struct ItemChunk {
+        var rows = BulkStore.MessageRows()
+        var rejected: [Rejection] = []
+        /// Recipients repeated inside this chunk; repeats across chunks are found on insert.
+        var duplicates = 0
+        /// Items read so far, this chunk's included.
+        var itemsRead = 0
+    }
+
+    /// Reads `messages` item by item, checks each, and sends chunks of rows to insert.
+    private static func readItems(
+        _ reader: @escaping () throws -> Data?,
+        structure: TemplateStructure,
+        into channel: BoundedChannel<ItemChunk>
+    ) throws {
+        var parser = JSONStreamParser(read: reader)
+        var chunk = ItemChunk()
+        var inChunk: Set<String> = []
+        var index = -1
         do {
             try parser.beginObject()
             while let member = try parser.nextMember() {
@@ -246,20 +285,23 @@ struct BulkAcceptor: Sendable {
                     do {
                         item = try BulkItem(value, index: index, structure: structure)
                     } catch {
-                        rejected.append(rejection(error, value: value, index: index))
+                        chunk.rejected.append(rejection(error, value: value, index: index))
                         continue
                     }
                     guard inChunk.insert(item.to.digits).inserted else {
-                        bulk.duplicates += 1
+                        chunk.duplicates += 1
                         continue
                     }
-                    rows.ids.append(UUID())
-                    rows.recipients.append(item.to.digits)
-                    rows.params.append(MessageView.paramsJSON(item.params).compactText)
-                    rows.callbacks.append(item.callbackData ?? "")
-                    rows.hasCallback.append(item.callbackData != nil)
-                    if rows.count >= chunkSize {
-                        try flush()
+                    chunk.rows.ids.append(UUID())
+                    chunk.rows.recipients.append(item.to.digits)
+                    chunk.rows.params.append(MessageView.paramsJSON(item.params).compactText)
+                    chunk.rows.callbacks.append(item.callbackData ?? "")
+                    chunk.rows.hasCallback.append(item.callbackData != nil)
+                    if chunk.rows.count >= chunkSize {
+                        chunk.itemsRead = index + 1
+                        guard channel.send(chunk) else { return }
+                        chunk = ItemChunk()
+                        inChunk.removeAll(keepingCapacity: true)
                     }
                 }
             }
@@ -267,10 +309,8 @@ struct BulkAcceptor: Sendable {
         } catch let error as JSONStreamError {
             throw malformed(error)
         }
-        try flush()
-        bulk.requested = index + 1
-        bulk.rejected = rejected.count
-        return rejected
+        chunk.itemsRead = index + 1
+        channel.send(chunk)
     }
 
     private static func rejection(_ problem: Problem, value: JSONValue, index: Int) -> Rejection {
