@@ -20,6 +20,9 @@ final class QueueDispatcher: Sendable {
     private let logger: Logger
     private let scheduler = WabaScheduler()
     private let wake = WakeSignal()
+    /// Wakes the discovery loop early, on stop only: notifications name their WABA, and a
+    /// claimed batch must not rerun discovery, which costs an index probe per WABA.
+    private let discoveryWake = WakeSignal()
     private let stopping = Atomic<Bool>(false)
     private let running = Mutex<Running?>(nil)
 
@@ -76,6 +79,7 @@ final class QueueDispatcher: Sendable {
         guard let current = running.withLock({ $0.take() }) else { return }
         current.listener.stop()
         wake.signal()
+        discoveryWake.signal()
         for loop in current.loops {
             await loop.value
         }
@@ -110,7 +114,7 @@ final class QueueDispatcher: Sendable {
             } catch {
                 logger.error("looking for queued work failed", ["error": String(describing: error)])
             }
-            await wake.wait(timeout: configuration.pollInterval)
+            await discoveryWake.wait(timeout: configuration.pollInterval)
         }
     }
 

@@ -99,14 +99,20 @@ enum DispatchStore {
     }
 
     /// Returns the senders that ready messages of the WABA are pinned to.
+    ///
+    /// It asks per sender, through the index of pinned messages, so the plan stays cheap right
+    /// after a bulk, when the table's statistics do not know its rows yet; a scan of the WABA's
+    /// ready messages cost 100 ms per claim then.
     static func pinnedSenders(_ connection: PostgresConnection, wabaID: UUID, now: Date) throws
         -> Set<UUID>
     {
         let rows = try connection.query(
             """
-            SELECT DISTINCT pinned_sender_id FROM messages
-            WHERE waba_id = \(wabaID) AND status = 'QUEUED' AND pinned_sender_id IS NOT NULL
-              AND next_attempt_at <= \(now)
+            SELECT s.id AS pinned_sender_id FROM senders s
+            WHERE s.waba_id = \(wabaID) AND EXISTS (
+                SELECT 1 FROM messages m
+                WHERE m.pinned_sender_id = s.id AND m.status = 'QUEUED'
+                  AND m.next_attempt_at <= \(now))
             """
         )
         return Set(try rows.map { try $0.decode("pinned_sender_id", as: UUID.self) })

@@ -121,7 +121,7 @@ enum QueueStore {
                 WHERE id IN (
                     SELECT id FROM messages
                     WHERE status = 'QUEUED' AND expires_at IS NOT NULL AND expires_at <= now()
-                    LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                    ORDER BY expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 RETURNING id, expires_at
             )
             INSERT INTO message_events (message_id, status, applied, source, occurred_at)
@@ -133,7 +133,9 @@ enum QueueStore {
     }
 
     /// Fails QUEUED messages that must repeat an attempt through a sender since DISABLED:
-    /// repeating it through another sender could deliver the message twice.
+    /// repeating it through another sender could deliver the message twice. The lookup starts
+    /// from the DISABLED senders, through the index of pinned messages, so its plan does not
+    /// depend on how many messages wait.
     static func failRepeatsOnDisabledSenders(_ connection: PostgresConnection) throws -> Int {
         let reason =
             "The sender of an attempt whose outcome was unknown was DISABLED before the "
@@ -144,9 +146,9 @@ enum QueueStore {
                 UPDATE messages m SET status = 'FAILED', failure_reason = \(reason),
                     pinned_sender_id = NULL, pinned_attempt_id = NULL, wait_reason = NULL,
                     updated_at = now()
-                FROM senders s
                 WHERE m.status = 'QUEUED' AND m.pinned_attempt_id IS NOT NULL
-                  AND s.id = m.pinned_sender_id AND s.status = 'DISABLED'
+                  AND m.pinned_sender_id = ANY(ARRAY(
+                      SELECT id FROM senders WHERE status = 'DISABLED'))
                 RETURNING m.id
             )
             INSERT INTO message_events (message_id, status, applied, source, detail, occurred_at)
