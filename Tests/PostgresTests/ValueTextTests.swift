@@ -107,4 +107,21 @@ import Testing
         #expect(json.text == #"{"a":1}"#)
         #expect(json.data == Data(#"{"a":1}"#.utf8))
     }
+
+    @Test func uuidTextMatchesFoundation() {
+        for _ in 0..<1_000 {
+            let id = UUID()
+            #expect(id.postgresText == id.uuidString.lowercased())
+        }
+        let edges = [
+            UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+            UUID(
+                uuid: (
+                    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255
+                )
+            ),
+        ]
+        #expect(edges[0].postgresText == "00000000-0000-0000-0000-000000000000")
+        #expect(edges[1].postgresText == "ffffffff-ffff-ffff-ffff-ffffffffffff")
+    }
 }

@@ -13,10 +13,17 @@ extension API {
     /// still 200, because Infobip would otherwise post the whole batch again. A database failure
     /// answers 5xx instead, so Infobip posts the batch again; repeated reports change nothing.
     func receiveWebhook(_ context: RequestContext) async throws -> HTTPResponse {
-        _ = try JSONValue.parse(context.request.body)
         let webhook: InfobipWebhook
         do {
             webhook = try InfobipWebhook.parse(context.request.body)
+        } catch let error as InfobipError where error.code == .invalidJSON {
+            throw Problem(
+                .malformedJSON,
+                status: 400,
+                title: "Malformed JSON",
+                detail: "The request body is not valid JSON. Send a JSON object with "
+                    + "Content-Type: application/json."
+            )
         } catch {
             context.logger.warning(
                 "webhook body of an unknown shape skipped",
