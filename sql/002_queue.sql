@@ -64,13 +64,14 @@ ALTER TABLE senders ADD COLUMN recent_batch_sizes integer[] NOT NULL DEFAULT '{}
 -- Spacing of messages from one sender to one recipient (Meta's pair rate limit), as a
 -- generic cell rate algorithm: `theoretical_at` is when the pair is fully rested. Losing this
 -- table in a database crash only forgets recent spacing, so it skips the write-ahead log.
+-- Each message updates its pair's instant, so the only index is the key, leaving the updates
+-- free to stay on their page (fill factor 70); the upkeep that deletes rested pairs scans.
 CREATE UNLOGGED TABLE pair_pacing (
     sender_id uuid NOT NULL,
     recipient text NOT NULL,
     theoretical_at timestamptz NOT NULL,
     PRIMARY KEY (sender_id, recipient)
-);
-CREATE INDEX pair_pacing_rested ON pair_pacing (theoretical_at);
+) WITH (fillfactor = 70);
 
 -- A bulk request: one template to many recipients.
 CREATE TABLE bulks (
@@ -122,10 +123,10 @@ ALTER TABLE messages ADD COLUMN wait_reason text;
 -- The batch holding a SENDING message.
 ALTER TABLE messages ADD COLUMN batch_id uuid;
 -- The next attempt must use this sender (pair pacing, Meta's pair rate limit).
-ALTER TABLE messages ADD COLUMN pinned_sender_id uuid REFERENCES senders (id);
+ALTER TABLE messages ADD COLUMN pinned_sender_id uuid;
 -- The next request must repeat this attempt: same sender, same Infobip message id, because
 -- Infobip may already hold it.
-ALTER TABLE messages ADD COLUMN pinned_attempt_id uuid REFERENCES message_attempts (id);
+ALTER TABLE messages ADD COLUMN pinned_attempt_id uuid;
 -- Senders that failed this message; it is not offered to them again.
 ALTER TABLE messages ADD COLUMN excluded_sender_ids uuid[] NOT NULL DEFAULT '{}';
 -- For a SENDING message outside a batch: until when its report is awaited before the
@@ -134,35 +135,59 @@ ALTER TABLE messages ADD COLUMN awaiting_report_until timestamptz;
 -- When Infobip accepted the message.
 ALTER TABLE messages ADD COLUMN sent_at timestamptz;
 
--- Finished messages leave every claim-path index: each index below covers one state only.
+-- Where a message stands in the queue, derived from its status: 'queued', 'claimed' (SENDING
+-- in a batch), 'awaiting-report' (SENDING outside a batch), or NULL once Infobip took it or
+-- it ended. The claim-path indexes below cover one queue state each, so finished messages
+-- leave them. They name this column rather than status, so that a delivery or seen report,
+-- which changes only the status of a message already out of the queue, touches no indexed
+-- column and PostgreSQL can update the row in place (a HOT update) without new index entries;
+-- the fill factor leaves room on each page for that.
+ALTER TABLE messages ADD COLUMN queue_state text GENERATED ALWAYS AS (
+    CASE
+        WHEN status = 'QUEUED' THEN 'queued'
+        WHEN status = 'SENDING' AND batch_id IS NOT NULL THEN 'claimed'
+        WHEN status = 'SENDING' THEN 'awaiting-report'
+    END
+) STORED;
+ALTER TABLE messages SET (fillfactor = 85);
+
 DROP INDEX messages_status;
-CREATE INDEX messages_ready ON messages (waba_id, next_attempt_at, id) WHERE status = 'QUEUED';
-CREATE INDEX messages_in_batch ON messages (batch_id) WHERE status = 'SENDING';
+CREATE INDEX messages_ready ON messages (waba_id, next_attempt_at, id)
+    WHERE queue_state = 'queued';
+CREATE INDEX messages_in_batch ON messages (batch_id) WHERE queue_state = 'claimed';
 CREATE INDEX messages_awaiting_report ON messages (awaiting_report_until)
-    WHERE status = 'SENDING' AND batch_id IS NULL;
+    WHERE queue_state = 'awaiting-report';
 CREATE INDEX messages_expiring ON messages (expires_at)
-    WHERE status = 'QUEUED' AND expires_at IS NOT NULL;
+    WHERE queue_state = 'queued' AND expires_at IS NOT NULL;
 CREATE INDEX messages_pinned_sender ON messages (pinned_sender_id)
-    WHERE status = 'QUEUED' AND pinned_sender_id IS NOT NULL;
+    WHERE queue_state = 'queued' AND pinned_sender_id IS NOT NULL;
 -- Messages the portfolio's limit keeps back, released by recipient when an inbound message
 -- opens a service window.
 CREATE INDEX messages_held_for_limit ON messages (recipient)
-    WHERE status = 'QUEUED' AND wait_reason = 'portfolio-limit';
+    WHERE queue_state = 'queued' AND wait_reason = 'portfolio-limit';
 -- One message per recipient in a bulk; it also serves a bulk's counts per status and its
 -- pages. An index on (bulk_id, status) would make those reads index-only, but every status
 -- change of every message would then update it too.
 CREATE UNIQUE INDEX messages_bulk_recipient ON messages (bulk_id, recipient)
     WHERE bulk_id IS NOT NULL;
 
--- Foreign keys on the hottest inserts cost a lookup and a row lock per row: a bulk of 100,000
--- messages spent a third of its insert time on them. The application writes these columns
--- from rows it has just read in the same transaction, and no API deletes tenants, templates,
--- bulks or messages, so the references stay valid without them. messages.waba_id and the
--- attempts' references keep theirs.
+-- Foreign keys on the queue's rows cost a lookup and a row lock per write: a bulk of 100,000
+-- messages spent a third of its insert time on them, and the KEY SHARE lock a check takes on
+-- a sender row waits behind the FOR UPDATE of a claim that reserved that sender. The
+-- application writes these columns from rows it has just read in the same transaction, and no
+-- API deletes tenants, templates, senders, bulks, messages or attempts, so the references stay
+-- valid without them. messages.waba_id keeps its key, checked once per insert.
 ALTER TABLE messages DROP CONSTRAINT messages_tenant_id_fkey;
 ALTER TABLE messages DROP CONSTRAINT messages_template_id_fkey;
+ALTER TABLE messages DROP CONSTRAINT messages_sender_id_fkey;
+ALTER TABLE messages DROP CONSTRAINT messages_current_attempt_id_fkey;
+ALTER TABLE message_attempts DROP CONSTRAINT message_attempts_message_id_fkey;
+ALTER TABLE message_attempts DROP CONSTRAINT message_attempts_sender_id_fkey;
 ALTER TABLE message_events DROP CONSTRAINT message_events_message_id_fkey;
 ALTER TABLE message_events DROP CONSTRAINT message_events_attempt_id_fkey;
+-- An attempt's result is written once after its insert; room on the page keeps that update
+-- in place.
+ALTER TABLE message_attempts SET (fillfactor = 80);
 
 -- Pair spacing looks attempts up by recipient.
 ALTER TABLE message_attempts ADD COLUMN recipient text;
@@ -198,7 +223,7 @@ BEGIN
     IF NEW.status <> 'ACTIVE' AND OLD.status = 'ACTIVE' THEN
         UPDATE messages SET pinned_sender_id = NULL, wait_reason = NULL,
                             next_attempt_at = LEAST(next_attempt_at, now())
-        WHERE status = 'QUEUED' AND pinned_sender_id = NEW.id AND pinned_attempt_id IS NULL;
+        WHERE queue_state = 'queued' AND pinned_sender_id = NEW.id AND pinned_attempt_id IS NULL;
         PERFORM pg_notify('wabarouter_queue', NEW.waba_id::text);
     ELSIF NEW.status = 'ACTIVE' AND OLD.status <> 'ACTIVE' THEN
         PERFORM pg_notify('wabarouter_queue', NEW.waba_id::text);

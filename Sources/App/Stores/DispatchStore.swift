@@ -111,7 +111,7 @@ enum DispatchStore {
             SELECT s.id AS pinned_sender_id FROM senders s
             WHERE s.waba_id = \(wabaID) AND EXISTS (
                 SELECT 1 FROM messages m
-                WHERE m.pinned_sender_id = s.id AND m.status = 'QUEUED'
+                WHERE m.pinned_sender_id = s.id AND m.queue_state = 'queued'
                   AND m.next_attempt_at <= \(now))
             """
         )
@@ -156,7 +156,7 @@ enum DispatchStore {
                            pinned_sender_id, pinned_attempt_id, excluded_sender_ids,
                            current_attempt_id, bulk_id
                     FROM messages
-                    WHERE waba_id = $1 AND status = 'QUEUED' \(schedule)
+                    WHERE waba_id = $1 AND queue_state = 'queued' \(schedule)
                       AND (expires_at IS NULL OR expires_at > $2)
                       AND (pinned_sender_id IS NULL OR pinned_sender_id = ANY($3::uuid[])
                            OR (pinned_attempt_id IS NOT NULL
@@ -188,7 +188,8 @@ enum DispatchStore {
     }
 
     /// Returns the theoretical instants of the pairs among `senderIDs` × `recipients` that are
-    /// not rested at `now`; a pair that is missing is rested.
+    /// not rested at `now`; a pair that is missing is rested. Each pair is looked up by its
+    /// key: matching both lists with `= ANY` let the planner scan every recent pair instead.
     static func pairInstants(
         _ connection: PostgresConnection,
         senderIDs: [UUID],
@@ -197,9 +198,11 @@ enum DispatchStore {
     ) throws -> [BatchPlanner.Pair: Date] {
         let rows = try connection.query(
             """
-            SELECT sender_id, recipient, theoretical_at FROM pair_pacing
-            WHERE sender_id = ANY(\(senderIDs)::uuid[]) AND recipient = ANY(\(recipients)::text[])
-              AND theoretical_at > \(now)
+            SELECT p.sender_id, p.recipient, p.theoretical_at
+            FROM unnest(\(senderIDs)::uuid[]) AS s(id)
+            CROSS JOIN unnest(\(recipients)::text[]) AS r(recipient)
+            JOIN pair_pacing p ON p.sender_id = s.id AND p.recipient = r.recipient
+            WHERE p.theoretical_at > \(now)
             """
         )
         var instants: [BatchPlanner.Pair: Date] = [:]

@@ -115,7 +115,7 @@ extension PortfolioStore {
             """
             UPDATE messages m SET next_attempt_at = now(), wait_reason = NULL, updated_at = now()
             FROM wabas w
-            WHERE w.portfolio_id = \(portfolioID) AND m.waba_id = w.id AND m.status = 'QUEUED'
+            WHERE w.portfolio_id = \(portfolioID) AND m.waba_id = w.id AND m.queue_state = 'queued'
               AND m.wait_reason = 'portfolio-limit'
             """
         )

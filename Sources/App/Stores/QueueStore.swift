@@ -14,16 +14,16 @@ enum QueueStore {
         let rows = try connection.query(
             """
             WITH RECURSIVE queued(waba_id) AS (
-                (SELECT waba_id FROM messages WHERE status = 'QUEUED' ORDER BY waba_id LIMIT 1)
+                (SELECT waba_id FROM messages WHERE queue_state = 'queued' ORDER BY waba_id LIMIT 1)
                 UNION ALL
                 SELECT (SELECT m.waba_id FROM messages m
-                        WHERE m.status = 'QUEUED' AND m.waba_id > queued.waba_id
+                        WHERE m.queue_state = 'queued' AND m.waba_id > queued.waba_id
                         ORDER BY m.waba_id LIMIT 1)
                 FROM queued WHERE queued.waba_id IS NOT NULL
             )
             SELECT q.waba_id,
                    (SELECT min(m.next_attempt_at) FROM messages m
-                    WHERE m.status = 'QUEUED' AND m.waba_id = q.waba_id) AS due_at
+                    WHERE m.queue_state = 'queued' AND m.waba_id = q.waba_id) AS due_at
             FROM queued q WHERE q.waba_id IS NOT NULL
             """
         )
@@ -66,7 +66,7 @@ enum QueueStore {
                     awaiting_report_until = now() + make_interval(secs => \(reportWait.seconds)::float8),
                     updated_at = now()
                 FROM expired e
-                WHERE m.batch_id = e.id AND m.status = 'SENDING'
+                WHERE m.batch_id = e.id AND m.queue_state = 'claimed'
                 RETURNING e.id AS batch_id
             )
             SELECT e.id, e.instance_id,
@@ -95,7 +95,7 @@ enum QueueStore {
             FROM messages m
             JOIN message_attempts a ON a.id = m.current_attempt_id
             JOIN senders s ON s.id = a.sender_id
-            WHERE m.status = 'SENDING' AND m.batch_id IS NULL AND m.awaiting_report_until < now()
+            WHERE m.queue_state = 'awaiting-report' AND m.awaiting_report_until < now()
             ORDER BY m.awaiting_report_until LIMIT \(limit)
             FOR UPDATE OF m SKIP LOCKED
             """
@@ -120,7 +120,7 @@ enum QueueStore {
                     pinned_sender_id = NULL, pinned_attempt_id = NULL, updated_at = now()
                 WHERE id IN (
                     SELECT id FROM messages
-                    WHERE status = 'QUEUED' AND expires_at IS NOT NULL AND expires_at <= now()
+                    WHERE queue_state = 'queued' AND expires_at IS NOT NULL AND expires_at <= now()
                     ORDER BY expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
                 RETURNING id, expires_at
             )
@@ -146,7 +146,7 @@ enum QueueStore {
                 UPDATE messages m SET status = 'FAILED', failure_reason = \(reason),
                     pinned_sender_id = NULL, pinned_attempt_id = NULL, wait_reason = NULL,
                     updated_at = now()
-                WHERE m.status = 'QUEUED' AND m.pinned_attempt_id IS NOT NULL
+                WHERE m.queue_state = 'queued' AND m.pinned_attempt_id IS NOT NULL
                   AND m.pinned_sender_id = ANY(ARRAY(
                       SELECT id FROM senders WHERE status = 'DISABLED'))
                 RETURNING m.id

@@ -137,7 +137,7 @@ enum ReachStore {
                 JOIN service_windows w ON w.sender_id = s.id AND w.recipient = i.recipient
                     AND w.last_inbound_at > now() - interval '24 hours'
                 JOIN messages m ON m.recipient = i.recipient AND m.waba_id = s.waba_id
-                WHERE m.status = 'QUEUED' AND m.wait_reason = 'portfolio-limit'
+                WHERE m.queue_state = 'queued' AND m.wait_reason = 'portfolio-limit'
                   AND m.pinned_attempt_id IS NULL
                   AND (m.pinned_sender_id IS NULL OR m.pinned_sender_id = s.id)
                   AND NOT (s.id = ANY(m.excluded_sender_ids))
