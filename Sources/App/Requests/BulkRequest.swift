@@ -23,22 +23,7 @@ struct BulkRequest: Sendable {
     /// Reads the members other than `messages`.
     init(_ body: JSONObjectReader, now: Date) throws(Problem) {
         try body.rejectUnknownFields(allowed: Self.members)
-        wabaReference = try body.string(
-            "wabaId",
-            hint: "Give the id returned by POST /wabas, or the WABA's Meta id."
-        )
-        templateName = try body.string(
-            "templateName",
-            hint: "Give the name of an approved template of this WABA."
-        )
-        language = try body.optionalString("language")
-        if let language, language.isEmpty {
-            throw Problem.invalidField(
-                "language",
-                "language is empty. Give the template's language code, such as en or pt_BR, or "
-                    + "leave it out when the template has one language."
-            )
-        }
+        (wabaReference, templateName, language) = try SendRequest.templateFields(body)
         sendAt = try Self.instant(body, "sendAt")
         expiresAt = try Self.instant(body, "expiresAt")
         if let expiresAt, expiresAt <= max(sendAt ?? now, now) {

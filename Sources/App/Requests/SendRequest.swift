@@ -19,10 +19,7 @@ struct SendRequest: Sendable {
         try body.rejectUnknownFields(allowed: [
             "wabaId", "to", "templateName", "language", "params", "callbackData",
         ])
-        wabaReference = try body.string(
-            "wabaId",
-            hint: "Give the id returned by POST /wabas, or the WABA's Meta id."
-        )
+        (wabaReference, templateName, language) = try Self.templateFields(body)
         let toText = try body.string(
             "to",
             hint: "Give the recipient's number in international format, such as +5511987654321."
@@ -31,18 +28,6 @@ struct SendRequest: Sendable {
             to = try PhoneNumber(parsing: toText)
         } catch {
             throw Problem.invalidField("to", error.description)
-        }
-        templateName = try body.string(
-            "templateName",
-            hint: "Give the name of an approved template of this WABA."
-        )
-        language = try body.optionalString("language")
-        if let language, language.isEmpty {
-            throw Problem.invalidField(
-                "language",
-                "language is empty. Give the template's language code, such as en or pt_BR, or "
-                    + "leave it out when the template has one language."
-            )
         }
         params = try Self.parameters(try body.optionalObject("params"))
         callbackData = try body.optionalString("callbackData")
@@ -53,6 +38,30 @@ struct SendRequest: Sendable {
                     + "\(Self.maximumCallbackDataLength)."
             )
         }
+    }
+
+    /// Reads the members that name what to send, which a bulk shares: `wabaId`,
+    /// `templateName` and the optional `language`.
+    static func templateFields(_ body: JSONObjectReader) throws(Problem)
+        -> (wabaReference: String, templateName: String, language: String?)
+    {
+        let wabaReference = try body.string(
+            "wabaId",
+            hint: "Give the id returned by POST /wabas, or the WABA's Meta id."
+        )
+        let templateName = try body.string(
+            "templateName",
+            hint: "Give the name of an approved template of this WABA."
+        )
+        let language = try body.optionalString("language")
+        if let language, language.isEmpty {
+            throw Problem.invalidField(
+                "language",
+                "language is empty. Give the template's language code, such as en or pt_BR, or "
+                    + "leave it out when the template has one language."
+            )
+        }
+        return (wabaReference, templateName, language)
     }
 
     /// Reads `params`: `{"body": [strings], "header": {...}, "buttons": [{...}]}`.

@@ -122,16 +122,7 @@ struct BulkAcceptor: Sendable {
             name: header.templateName,
             language: header.language
         )
-        guard try SenderStore.hasActive(connection, wabaID: waba.id, excluding: []) else {
-            throw Problem(
-                .noActiveSender,
-                status: 409,
-                title: "No active sender",
-                detail: "The WABA '\(waba.id.postgresText)' has no ACTIVE sender. Add one with "
-                    + "POST /wabas/{id}/senders or set a sender's status to ACTIVE.",
-                field: "wabaId"
-            )
-        }
+        try SenderStore.requireActive(connection, wabaID: waba.id)
 
         var bulk = BulkStore.Bulk(
             id: UUID(),

@@ -86,16 +86,7 @@ extension MessageDispatcher {
                 field: error.field
             )
         }
-        guard try SenderStore.hasActive(connection, wabaID: waba.id, excluding: []) else {
-            throw Problem(
-                .noActiveSender,
-                status: 409,
-                title: "No active sender",
-                detail: "The WABA '\(waba.id.uuidString.lowercased())' has no ACTIVE sender. Add "
-                    + "one with POST /wabas/{id}/senders or set a sender's status to ACTIVE.",
-                field: "wabaId"
-            )
-        }
+        try SenderStore.requireActive(connection, wabaID: waba.id)
 
         let now = Date()
         let message = Message(

@@ -110,6 +110,21 @@ enum SenderStore {
         return try rows[0].decode("found", as: Bool.self)
     }
 
+    /// Throws the 409 for a send to a WABA with no ACTIVE sender, checked before anything is
+    /// stored, so a client learns at once that nothing can go out.
+    static func requireActive(_ connection: PostgresConnection, wabaID: UUID) throws {
+        guard try hasActive(connection, wabaID: wabaID, excluding: []) else {
+            throw Problem(
+                .noActiveSender,
+                status: 409,
+                title: "No active sender",
+                detail: "The WABA '\(wabaID.postgresText)' has no ACTIVE sender. Add one with "
+                    + "POST /wabas/{id}/senders or set a sender's status to ACTIVE.",
+                field: "wabaId"
+            )
+        }
+    }
+
     /// Applies one outcome to a sender's score and label.
     static func applyScoreChange(
         _ connection: PostgresConnection,
