@@ -80,7 +80,7 @@ public final class TestServer: Sendable {
         var dispatch = DispatchConfiguration()
         dispatch.workers = 2
         dispatch.pollInterval = .milliseconds(200)
-        dispatch.transientRequeueDelay = .milliseconds(300)
+        dispatch.transientRequeueDelay = .milliseconds(100)
         return dispatch
     }()
 

@@ -4,8 +4,11 @@ import Foundation
 import Infobip
 import Logging
 
-/// Sends a claimed batch in one Infobip request, and repeats the request, with the same
-/// message ids, after a transient failure of the whole request.
+/// Sends a claimed batch in one Infobip request.
+///
+/// A transient failure is not repeated here: the recorder returns the messages to the queue,
+/// pinned to their attempts, so the repeat is claimed again and counted against each sender's
+/// rate like any other request.
 struct BatchSender: Sendable {
     let infobip: InfobipClient
     let secretKey: SecretKey
@@ -16,7 +19,7 @@ struct BatchSender: Sendable {
     /// The outcome of one batch: one result per item, in the batch's order.
     struct Outcome: Sendable {
         var results: [AttemptResult]
-        /// Requests made, one more per transient retry.
+        /// Requests made: 1, or 0 when nothing could be sent.
         var requests: Int
     }
 
@@ -59,7 +62,15 @@ struct BatchSender: Sendable {
             )
         }
         let credentials = InfobipCredentials(baseURL: baseURL, apiKey: apiKey)
-        let (answer, requests) = await call(messages, batchID: batch.id, credentials, logger)
+        let requests = messages.isEmpty ? 0 : 1
+        let answer: Result<[SentMessageInfo], InfobipFailure> =
+            messages.isEmpty
+            ? .success([])
+            : await infobip.sendTemplates(
+                messages,
+                bulkId: batch.id.postgresText,
+                credentials: credentials
+            )
 
         var results: [AttemptResult] = []
         results.reserveCapacity(batch.items.count)
@@ -77,66 +88,5 @@ struct BatchSender: Sendable {
             results.append(result)
         }
         return Outcome(results: results, requests: requests)
-    }
-
-    /// Calls Infobip, retrying a whole-request transient failure (429, 5xx, a request that
-    /// never left) while the wait it needs is short.
-    private func call(
-        _ messages: [TemplateMessage],
-        batchID: UUID,
-        _ credentials: InfobipCredentials,
-        _ logger: Logger
-    ) async -> (Result<[SentMessageInfo], InfobipFailure>, Int) {
-        guard !messages.isEmpty else { return (.success([]), 0) }
-        var requests = 0
-        while true {
-            requests += 1
-            let answer = await infobip.sendTemplates(
-                messages,
-                bulkId: batchID.uuidString.lowercased(),
-                credentials: credentials
-            )
-            let probe = AttemptResult(answer, messageID: "", isOnlyMessage: false)
-            guard Self.isWholeRequestTransient(answer), requests <= configuration.transientRetries
-            else {
-                return (answer, requests)
-            }
-            if let retryAfter = probe.retryAfter, retryAfter > configuration.maximumRetryDelay {
-                // A long wait goes back to the queue instead of holding this dispatcher.
-                return (answer, requests)
-            }
-            let delay = retryDelay(afterRequest: requests, retryAfter: probe.retryAfter)
-            logger.info(
-                "retrying a transient Infobip failure on the same senders",
-                [
-                    "request": String(requests),
-                    "delayMilliseconds": String(delay.milliseconds),
-                    "reason": probe.reason ?? "",
-                ]
-            )
-            try? await Task.sleep(for: delay)
-        }
-    }
-
-    private static func isWholeRequestTransient(
-        _ answer: Result<[SentMessageInfo], InfobipFailure>
-    ) -> Bool {
-        switch answer {
-        case .failure(.http(let status, let error, _)):
-            FailureClassifier.classify(httpStatus: status, errorCode: error?.code) == .transient
-        case .failure(.notSent):
-            true
-        case .success, .failure(.timedOut), .failure(.invalidResponse):
-            false
-        }
-    }
-
-    /// Returns the wait before a retry: `Retry-After` when Infobip sent one, else an exponential
-    /// backoff from 250 ms. Both are capped by ``DispatchConfiguration/maximumRetryDelay``,
-    /// and up to 20 % of jitter is added so that clients do not retry in step.
-    func retryDelay(afterRequest request: Int, retryAfter: Duration?) -> Duration {
-        let base = retryAfter ?? .milliseconds(250 * (1 << min(request - 1, 6)))
-        let capped = min(base, configuration.maximumRetryDelay)
-        return capped + capped * Double.random(in: 0...0.2)
     }
 }

@@ -38,29 +38,29 @@ public struct DispatchConfiguration: Sendable {
     /// Spacing between messages from one sender to one recipient (`PAIR_INTERVAL_SECONDS`,
     /// default 6, and `PAIR_BURST`, default 45, from Meta's pair rate limit).
     public var pairPacing = PairPacing()
-    /// Extra requests after a transient failure inside one claim, each after `Retry-After` or
-    /// a backoff from 250 ms.
-    public var transientRetries = 2
-    /// Longest wait between those requests; a longer `Retry-After` returns the messages to the
-    /// queue until then.
-    public var maximumRetryDelay: Duration = .seconds(5)
     /// Requests one attempt may make over all its claims before its message fails.
     public var maximumRequestsPerAttempt = 9
-    /// Wait before a message whose requests of one claim all failed transiently is claimed
-    /// again; it doubles with each further claim, up to 10 minutes.
-    public var transientRequeueDelay: Duration = .seconds(30)
     /// Rejections by Meta's pair rate limit before a message fails.
     public var maximumPairRateRejections = 6
+    /// Wait before the third and later repeats of a request that failed transiently; it
+    /// doubles with each further repeat, up to 10 minutes. The first two repeats come after
+    /// 250 ms and 500 ms.
+    public var transientRequeueDelay: Duration = .seconds(30)
     /// How long `POST /messages/send` waits inline for a fallback or a short backoff before it
     /// answers 202 and leaves the message to the dispatchers.
     public var inlineWait: Duration = .seconds(6)
 
     public init() {}
 
-    /// The wait before a message whose requests all failed transiently is claimed again:
-    /// ``transientRequeueDelay``, doubling per earlier requeue, at most 10 minutes.
+    /// Returns the wait before repeating an attempt whose request number `requests` failed
+    /// transiently, with up to 20 % of jitter so that instances do not retry in step.
     func requeueDelay(afterRequests requests: Int) -> Duration {
-        let rounds = max(0, requests / (transientRetries + 1) - 1)
-        return min(transientRequeueDelay * (1 << min(rounds, 5)), .seconds(600))
+        let base: Duration
+        if requests <= 2 {
+            base = .milliseconds(250 * (1 << max(0, requests - 1)))
+        } else {
+            base = min(transientRequeueDelay * (1 << min(requests - 3, 10)), .seconds(600))
+        }
+        return base + base * Double.random(in: 0...0.2)
     }
 }
