@@ -1,3 +1,4 @@
+import App
 import Foundation
 import TestSupport
 
@@ -8,11 +9,12 @@ import TestSupport
 func withScenario(
     simulatorArguments: [String] = ["--report-delay-ms", "400"],
     infobipTimeout: Duration = .seconds(10),
+    dispatch: DispatchConfiguration = TestServer.fastDispatch,
     _ body: (Scenario) async throws -> Void
 ) async throws {
     let simulator = try SimulatorProcess(arguments: simulatorArguments)
     defer { simulator.stop() }
-    let server = try await TestServer.start(infobipTimeout: infobipTimeout)
+    let server = try await TestServer.start(infobipTimeout: infobipTimeout, dispatch: dispatch)
     do {
         let scenario = try await Scenario.make(server: server, simulator: simulator)
         try await body(scenario)

@@ -119,7 +119,12 @@ private struct ReportBatch {
             try requeue(report, target: target, connection: connection, configuration)
             return .requeued
         }
-        let applies = isCurrent && status.canMove(to: report.status)
+        // A failure WabaRouter declared because no report came is only a guess: Infobip's
+        // later report that the message arrived proves it did, so that report applies.
+        let overridesGuess =
+            status == .failed && target.attemptOutcome == FailureCause.unknownOutcome.rawValue
+            && (report.status == .delivered || report.status == .seen)
+        let applies = isCurrent && (status.canMove(to: report.status) || overridesGuess)
         events.append(event(report, target: target, applied: applies))
         guard applies else { return .ignored }
 
@@ -132,7 +137,9 @@ private struct ReportBatch {
             )
         change.status = report.status
         change.senderID = target.senderID
-        change.markSent = change.markSent || status == .sending || status == .queued
+        change.markSent =
+            change.markSent || status == .sending || status == .queued || overridesGuess
+        change.clearsFailureReason = change.clearsFailureReason || overridesGuess
         if report.status == .failed {
             change.failureReason = ReportProcessor.reason(report)
         }

@@ -52,6 +52,8 @@ extension DispatchStore {
         var excludeSenderID: UUID? = nil
         var awaitingReportUntil: Date? = nil
         var waitReason: WaitReason? = nil
+        /// Removes the stored failure reason, for a failure that a report proved wrong.
+        var clearsFailureReason = false
     }
 
     static func applyChanges(_ connection: PostgresConnection, _ changes: [MessageChange]) throws {
@@ -61,7 +63,8 @@ extension DispatchStore {
             """
             UPDATE messages m SET status = u.status,
                 sender_id = COALESCE(NULLIF(u.sender, '')::uuid, m.sender_id),
-                failure_reason = COALESCE(NULLIF(u.reason, ''), m.failure_reason),
+                failure_reason = CASE WHEN u.clear_failure THEN NULL
+                    ELSE COALESCE(NULLIF(u.reason, ''), m.failure_reason) END,
                 sent_at = CASE WHEN u.sent THEN now() ELSE m.sent_at END,
                 next_attempt_at = COALESCE(NULLIF(u.next_at, '')::timestamptz, m.next_attempt_at),
                 pinned_sender_id = NULLIF(u.pin_sender, '')::uuid,
@@ -82,9 +85,10 @@ extension DispatchStore {
                         \(changes.map { text($0.pinnedAttemptID) })::text[],
                         \(changes.map { text($0.excludeSenderID) })::text[],
                         \(changes.map { text($0.awaitingReportUntil) })::text[],
-                        \(changes.map { $0.waitReason?.rawValue ?? "" })::text[])
+                        \(changes.map { $0.waitReason?.rawValue ?? "" })::text[],
+                        \(changes.map(\.clearsFailureReason))::bool[])
                 AS u(id, status, sender, reason, sent, next_at, pin_sender, pin_attempt, exclude,
-                     awaiting, wait)
+                     awaiting, wait, clear_failure)
             WHERE m.id = u.id
             """
         )

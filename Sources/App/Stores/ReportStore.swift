@@ -12,6 +12,8 @@ enum ReportStore {
         var messageID: UUID
         var status: MessageStatus
         var currentAttemptID: UUID?
+        /// The attempt's outcome, such as `UNKNOWN_OUTCOME`.
+        var attemptOutcome: String
     }
 
     /// Finds the attempts sent to Infobip under `infobipIDs` and locks their messages in id
@@ -21,7 +23,7 @@ enum ReportStore {
     {
         let rows = try connection.query(
             """
-            SELECT a.id AS attempt_id, a.infobip_message_id, a.sender_id, m.recipient,
+            SELECT a.id AS attempt_id, a.infobip_message_id, a.sender_id, a.outcome, m.recipient,
                    m.id AS message_id, m.status, m.current_attempt_id, now() AS now
             FROM message_attempts a JOIN messages m ON m.id = a.message_id
             WHERE a.infobip_message_id = ANY(\(infobipIDs)::text[])
@@ -39,7 +41,8 @@ enum ReportStore {
                 recipient: try row.decode("recipient"),
                 messageID: try row.decode("message_id"),
                 status: MessageStatus(rawValue: status) ?? .queued,
-                currentAttemptID: try row.decode("current_attempt_id", as: UUID?.self)
+                currentAttemptID: try row.decode("current_attempt_id", as: UUID?.self),
+                attemptOutcome: try row.decode("outcome")
             )
             now = try row.decode("now")
         }
