@@ -61,6 +61,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// Whether the server rejected a duplicate key (SQLSTATE 23505).
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
+    /// Whether the server aborted the transaction to resolve a conflict with another one, a
+    /// deadlock (40P01) or a serialization failure (40001), so running it again may succeed.
+    public var isRetryableConflict: Bool { sqlState == "40P01" || sqlState == "40001" }
+
     /// Creates an error from its fields.
     public init(
         code: Code,

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 import Synchronization
 
@@ -65,14 +66,37 @@ public final class PostgresPool: Sendable {
     /// When `body` throws, the transaction is rolled back, the connection stays usable and the
     /// error is rethrown. When a statement failed inside `body` but `body` returned anyway, the
     /// transaction is rolled back and the call throws `.queryFailed` with SQLSTATE 25P02.
+    ///
+    /// When the server aborts the transaction to break a deadlock (SQLSTATE 40P01) or a
+    /// serialization failure (40001), `body` runs again in a new transaction, up to
+    /// ``transactionAttempts`` times in all, after 5 to 50 ms. The server rolled everything
+    /// back, so `body` must only have effects inside the database, which every caller's does.
     @discardableResult
     public func withTransaction<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
-        try await withConnection { connection in
-            try connection.runTransaction(body)
+        let logger = self.logger
+        return try await withConnection { connection in
+            var attempt = 1
+            while true {
+                do {
+                    return try connection.runTransaction(body)
+                } catch let error as PostgresError
+                    where error.isRetryableConflict && attempt < Self.transactionAttempts
+                {
+                    logger.warning(
+                        "transaction retried after a conflict",
+                        ["sqlstate": error.sqlState ?? "", "attempt": String(attempt)]
+                    )
+                    attempt += 1
+                    Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.05))
+                }
+            }
         }
     }
+
+    /// Times a transaction runs before a deadlock or serialization failure is rethrown.
+    public static let transactionAttempts = 3
 
     /// Fails waiting callers, lets running bodies finish, then closes every connection.
     ///

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Postgres
+import Synchronization
 import Testing
 
 /// `withTransaction` commits, rollbacks and constraint errors against the test server.
@@ -165,5 +166,68 @@ import Testing
             #expect(try await rowCount(table, in: pool) == 3)
             try await dropTable(table, in: pool)
         }
+    }
+
+    /// Two transactions that lock two rows in opposite orders deadlock; the server aborts one,
+    /// and the pool runs it again, so both finish.
+    @Test func deadlockedTransactionRunsAgain() async throws {
+        let table = TestDatabase.uniqueName("tx_deadlock")
+        try await TestDatabase.withPool(poolSize: 2) { pool in
+            try await pool.withConnection { connection in
+                try connection.execute(
+                    unsafeSQL: """
+                        CREATE TABLE \(table) (id int PRIMARY KEY, n int NOT NULL);
+                        INSERT INTO \(table) VALUES (1, 0), (2, 0);
+                        """
+                )
+            }
+            let runs = RunCounter()
+            async let one: Void = Self.lockBoth(pool, table, first: 1, second: 2, runs: runs)
+            async let two: Void = Self.lockBoth(pool, table, first: 2, second: 1, runs: runs)
+            _ = try await (one, two)
+
+            #expect(runs.count == 3)
+            let total = try await pool.withConnection { connection in
+                try connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT sum(n) AS total FROM \(table)")
+                )[0].decode("total", as: Int.self)
+            }
+            #expect(total == 4)
+            try await dropTable(table, in: pool)
+        }
+    }
+
+    /// Updates two rows in the given order, pausing after each so a second caller's opposite
+    /// order deadlocks with it.
+    private static func lockBoth(
+        _ pool: PostgresPool,
+        _ table: String,
+        first: Int,
+        second: Int,
+        runs: RunCounter
+    ) async throws {
+        try await pool.withTransaction { connection in
+            runs.increment()
+            for id in [first, second] {
+                try connection.execute(
+                    PostgresQuery(
+                        unsafeSQL: "UPDATE \(table) SET n = n + 1 WHERE id = $1",
+                        binds: [id]
+                    )
+                )
+                _ = try connection.query("SELECT pg_sleep(0.3)")
+            }
+        }
+    }
+}
+
+/// Counts how many times transaction bodies ran.
+private final class RunCounter: Sendable {
+    private let value = Mutex(0)
+
+    var count: Int { value.withLock { $0 } }
+
+    func increment() {
+        value.withLock { $0 += 1 }
     }
 }
