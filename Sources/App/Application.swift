@@ -136,11 +136,14 @@ public final class Application: Sendable {
         return "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(suffix)"
     }
 
-    /// Stops serving, lets requests in flight finish, and closes the database pool.
+    /// Stops the dispatchers, letting their batches finish, then stops serving, letting requests
+    /// in flight finish, and closes the database pool.
     public func stop() async {
         logger.info("wabarouter stopping")
-        await server.stop()
+        // Batches in flight finish first, while the HTTP server still takes the reports that
+        // Infobip posts for them; with one instance, a report refused now would be lost.
         await queue.stop()
+        await server.stop()
         await pool.shutdown()
         logger.info("wabarouter stopped")
     }

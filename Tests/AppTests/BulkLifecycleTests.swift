@@ -201,4 +201,40 @@ import Testing
             #expect(try await scenario.simulator.sentMessages().isEmpty)
         }
     }
+
+    /// Cancelling a bulk with nothing left to send changes nothing: it stays COMPLETED.
+    @Test func cancelAfterCompletionKeepsState() async throws {
+        try await Self.run(messagesPerSecond: 1_000) { scenario in
+            let bulkID = try await scenario.startBulk(to: Scenario.recipients(3))
+            let done = try await scenario.waitForBulkDone(bulkID, timeout: .seconds(20))
+            #expect(done[string: "state"] == "COMPLETED")
+            let cancel = try await scenario.client.send(
+                "POST",
+                "/bulks/\(bulkID)/cancel",
+                body: nil
+            )
+            #expect(cancel.status == 200)
+            #expect(cancel.json[string: "state"] == "COMPLETED")
+            #expect(cancel.json["cancelledAt"] == nil)
+            #expect(Scenario.count(cancel.json, "CANCELLED") == 0)
+        }
+    }
+
+    @Test func emptyBulkRejected() async throws {
+        try await Self.run(messagesPerSecond: 1_000) { scenario in
+            let response = try await scenario.sendBulk([])
+            expectProblem(
+                response,
+                status: 400,
+                [
+                    "type": "urn:wabarouter:problem:invalid-field",
+                    "title": "Invalid field",
+                    "detail": "messages is empty. Give at least one {to, params, callbackData} "
+                        + "object.",
+                    "field": "messages",
+                    "instance": "/messages/bulk",
+                ]
+            )
+        }
+    }
 }

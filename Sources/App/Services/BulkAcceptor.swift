@@ -374,7 +374,7 @@ struct BulkAcceptor: Sendable {
         return (topLevel, digest.finish())
     }
 
-    /// Skips the `messages` array, counting its items against the maximum.
+    /// Skips the `messages` array, counting its items: there must be 1 to the maximum.
     private static func skipItems(_ parser: inout JSONStreamParser) throws {
         guard try parser.peekKind() == .array else {
             throw Problem.invalidField(
@@ -390,6 +390,12 @@ struct BulkAcceptor: Sendable {
                 throw tooManyItems
             }
             try parser.skipValue()
+        }
+        guard count > 0 else {
+            throw Problem.invalidField(
+                "messages",
+                "messages is empty. Give at least one {to, params, callbackData} object."
+            )
         }
     }
 

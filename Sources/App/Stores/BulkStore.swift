@@ -259,18 +259,32 @@ enum BulkStore {
         )
     }
 
-    /// Cancels the bulk's QUEUED messages and returns how many.
+    /// Cancels the bulk's QUEUED messages and returns how many. A bulk with nothing left to
+    /// send stays as it is, so cancelling a completed bulk does not relabel it.
+    ///
+    /// The messages are locked in id order, the order every other writer of messages locks
+    /// them in, so a cancel running beside the webhook or a batch's results cannot deadlock
+    /// with them.
     static func cancel(_ connection: PostgresConnection, bulkID: UUID) throws -> Int {
         try connection.execute(
-            "UPDATE bulks SET cancelled_at = COALESCE(cancelled_at, now()) WHERE id = \(bulkID)"
+            """
+            UPDATE bulks SET cancelled_at = COALESCE(cancelled_at, now())
+            WHERE id = \(bulkID) AND EXISTS (
+                SELECT 1 FROM messages
+                WHERE bulk_id = \(bulkID) AND queue_state IS NOT NULL)
+            """
         )
         let rows = try connection.query(
             """
-            WITH cancelled AS (
-                UPDATE messages SET status = 'CANCELLED', wait_reason = NULL,
+            WITH locked AS MATERIALIZED (
+                SELECT id FROM messages WHERE bulk_id = \(bulkID) AND status = 'QUEUED'
+                ORDER BY id FOR UPDATE
+            ), cancelled AS (
+                UPDATE messages m SET status = 'CANCELLED', wait_reason = NULL,
                     pinned_sender_id = NULL, pinned_attempt_id = NULL, updated_at = now()
-                WHERE bulk_id = \(bulkID) AND status = 'QUEUED'
-                RETURNING id
+                FROM locked l
+                WHERE m.id = l.id AND m.status = 'QUEUED'
+                RETURNING m.id
             )
             INSERT INTO message_events (message_id, status, applied, source, occurred_at)
             SELECT id, 'CANCELLED', true, 'api', now() FROM cancelled
