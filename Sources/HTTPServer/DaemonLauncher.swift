@@ -38,6 +38,7 @@ struct DaemonLauncher {
         handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse
     ) throws(HTTPServerError) -> RunningDaemon {
         let settings = try validatedSettings()
+        reserveFileDescriptors(forConnections: settings.connectionLimit)
         let context = DaemonContext(
             bodyPolicy: configuration.bodyPolicy,
             spoolDirectory: configuration.spoolDirectory,
@@ -73,6 +74,7 @@ struct DaemonLauncher {
         var address: SocketAddress
         var timeoutSeconds: UInt32
         var threadCount: UInt32
+        var connectionLimit: UInt32
     }
 
     private func validatedSettings() throws(HTTPServerError) -> Settings {
@@ -89,6 +91,14 @@ struct DaemonLauncher {
         else {
             throw makeError(.invalidConfiguration, "threadCount must be at least 1")
         }
+        guard let connectionLimit = UInt32(exactly: configuration.connectionLimit),
+            connectionLimit >= threadCount
+        else {
+            throw makeError(
+                .invalidConfiguration,
+                "connectionLimit must be at least threadCount and at most \(UInt32.max)"
+            )
+        }
         let (seconds, attoseconds) = configuration.connectionTimeout.components
         guard seconds >= 0, attoseconds >= 0 else {
             throw makeError(.invalidConfiguration, "connectionTimeout must not be negative")
@@ -97,8 +107,29 @@ struct DaemonLauncher {
         return Settings(
             address: address,
             timeoutSeconds: UInt32(clamping: roundedUp),
-            threadCount: threadCount
+            threadCount: threadCount,
+            connectionLimit: connectionLimit
         )
+    }
+
+    /// Raises the soft limit on open files so that `connectionLimit` connections, each with a
+    /// possible spool file, fit next to the descriptors the rest of the process uses.
+    private func reserveFileDescriptors(forConnections connectionLimit: UInt32) {
+        let wanted = 2 * UInt64(connectionLimit) + 256
+        guard let limit = OpenFileLimit.raiseSoftLimit(to: wanted) else {
+            logger.warning("Failed to read the open file limit", ["wanted": String(wanted)])
+            return
+        }
+        if limit.soft < wanted {
+            logger.warning(
+                "Open file limit is below what the connection limit needs",
+                [
+                    "openFileLimit": String(limit.soft),
+                    "wanted": String(wanted),
+                    "connectionLimit": String(connectionLimit),
+                ]
+            )
+        }
     }
 
     /// Calls `MHD_start_daemon_va` with the options as (option, value) pairs ending in
@@ -106,6 +137,8 @@ struct DaemonLauncher {
     private func start(_ settings: Settings, context: UnsafeMutableRawPointer) -> OpaquePointer? {
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
         flags |= MHD_USE_ERROR_LOG.rawValue
+        // select() cannot watch descriptors at or above FD_SETSIZE (1024), so the server polls
+        // with epoll, or poll where epoll does not exist.
         #if os(Linux)
             flags |= MHD_USE_EPOLL.rawValue
         #else
@@ -132,6 +165,8 @@ struct DaemonLauncher {
                 socketAddress,
                 MHD_OPTION.CONNECTION_TIMEOUT.rawValue,
                 settings.timeoutSeconds,
+                MHD_OPTION.CONNECTION_LIMIT.rawValue,
+                settings.connectionLimit,
                 MHD_OPTION.NOTIFY_COMPLETED.rawValue,
                 unsafeBitCast(completedCallback, to: OpaquePointer.self),
                 contextArgument,

@@ -41,6 +41,17 @@ extension HTTPServer {
         /// The number of libmicrohttpd threads that do socket I/O, at least 1.
         public var threadCount: Int
 
+        /// The maximum number of open client connections, at least ``threadCount``.
+        ///
+        /// Without this option libmicrohttpd stops accepting at `FD_SETSIZE` - 4 connections
+        /// (1,020 on Linux) even when it polls with epoll, so a thousand idle clients would
+        /// lock everyone else out. Past the limit, new connections wait in the listen backlog
+        /// until an open one closes. Each worker thread takes an equal share. When the
+        /// process's soft limit on open files is below twice this number plus 256 (a spooled
+        /// body holds a second descriptor), ``HTTPServer/start()`` raises it as far as the
+        /// hard limit allows, and logs a warning when the hard limit is lower.
+        public var connectionLimit: Int
+
         /// Builds the responses the server sends on its own: a body over its limit (413), a
         /// body that could not be spooled (500 or 507) and a request that arrives while the
         /// server stops (503). Plain text by default; an application can return its own error
@@ -55,6 +66,7 @@ extension HTTPServer {
         ///   - maxBodyBytes: Maximum request body in bytes, by default 16 MiB.
         ///   - connectionTimeout: Idle limit per connection, by default 30 seconds.
         ///   - threadCount: Number of libmicrohttpd threads, by default 2.
+        ///   - connectionLimit: Maximum open client connections, by default 10,000.
         ///   - bodyPolicy: Body policy per method and path. By default every body is buffered
         ///     up to `maxBodyBytes`.
         ///   - refusalResponse: Builds the server's own refusals; plain text by default.
@@ -64,6 +76,7 @@ extension HTTPServer {
             maxBodyBytes: Int = 16 << 20,
             connectionTimeout: Duration = .seconds(30),
             threadCount: Int = 2,
+            connectionLimit: Int = 10_000,
             bodyPolicy: (@Sendable (_ method: String, _ path: String) -> BodyPolicy)? = nil,
             refusalResponse: @escaping @Sendable (Refusal) -> HTTPResponse = Refusal.plainText
         ) {
@@ -73,6 +86,7 @@ extension HTTPServer {
             self.maxBodyBytes = maxBodyBytes
             self.connectionTimeout = connectionTimeout
             self.threadCount = threadCount
+            self.connectionLimit = connectionLimit
             self.customBodyPolicy = bodyPolicy
         }
     }

@@ -63,7 +63,9 @@ enum RawHTTPConnection {
         return responses
     }
 
-    private static func connectToLoopback(port: Int, ipv6: Bool) throws -> Int32 {
+    /// Opens a blocking TCP connection to 127.0.0.1, or ::1 when `ipv6` is set, whose reads
+    /// time out after 10 seconds, and returns its socket. The caller closes it.
+    static func connectToLoopback(port: Int, ipv6: Bool = false) throws -> Int32 {
         let family = ipv6 ? AF_INET6 : AF_INET
         #if canImport(Glibc)
             let socket = Glibc.socket(family, Int32(SOCK_STREAM.rawValue), 0)
@@ -112,7 +114,7 @@ enum RawHTTPConnection {
         }
     }
 
-    private static func writeAll(_ data: Data, to socket: Int32) throws {
+    static func writeAll(_ data: Data, to socket: Int32) throws {
         try data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

@@ -20,10 +20,12 @@ struct TestServer {
     /// Starts a server with `handler` on 127.0.0.1 and port 0 unless `port` is given.
     ///
     /// Without `bodyPolicy` every body is buffered up to `maxBodyBytes`. Spooled bodies go to
-    /// `spoolDirectory`, by default the system's temporary directory.
+    /// `spoolDirectory`, by default the system's temporary directory. Idle connections close
+    /// after `connectionTimeout`.
     static func start(
         port: Int = 0,
         maxBodyBytes: Int = 16 << 20,
+        connectionTimeout: Duration = .seconds(10),
         threadCount: Int = 2,
         bodyPolicy: (@Sendable (String, String) -> HTTPServer.BodyPolicy)? = nil,
         spoolDirectory: URL? = nil,
@@ -34,7 +36,7 @@ struct TestServer {
             host: "127.0.0.1",
             port: port,
             maxBodyBytes: maxBodyBytes,
-            connectionTimeout: .seconds(10),
+            connectionTimeout: connectionTimeout,
             threadCount: threadCount,
             bodyPolicy: bodyPolicy
         )
