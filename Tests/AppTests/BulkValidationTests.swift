@@ -307,6 +307,59 @@ import Testing
         }
     }
 
+    @Test func repeatedMemberNameRejectsItsItemAlone() async throws {
+        try await Self.run { scenario in
+            let good = Scenario.recipients(2)
+            let body = """
+                {"wabaId": "\(scenario.wabaID)", "templateName": "order_update",
+                 "language": "en", "messages": [
+                  {"to": "\(good[0])", "params": {"body": ["Ana", "A-1"]}},
+                  {"to": "\(good[1])", "to": "447700900999", "params": {"body": ["Ana", "A-2"]}},
+                  {"to": "\(good[1])", "params": {"body": ["Ana", "A-3"]}}]}
+                """
+            let response = try await sendRawJSON(scenario.client, "POST", "/messages/bulk", body)
+
+            #expect(response.status == 202)
+            #expect(response.json["requested"] as? Int == 3)
+            #expect(response.json["accepted"] as? Int == 2)
+            let rejected = response.json[objects: "rejected"]
+            #expect(rejected.map { $0["index"] as? Int } == [1])
+            #expect(rejected.map { $0[string: "field"] } == ["messages[1].to"])
+            #expect(
+                rejected.map { $0[string: "reason"] } == [
+                    "messages[1].to appears twice in the same object. Send each member once."
+                ]
+            )
+            let bulkID = try #require(response.json[string: "bulkId"])
+            _ = try await scenario.waitForBulkDone(bulkID)
+            let sent = try await scenario.simulator.sentMessages()
+            #expect(sent.compactMap { $0[string: "to"] }.sorted() == good.sorted())
+        }
+    }
+
+    @Test func repeatedTopLevelMemberRejected() async throws {
+        try await Self.run { scenario in
+            let body = """
+                {"wabaId": "\(scenario.wabaID)", "templateName": "order_update",
+                 "templateName": "other", "language": "en",
+                 "messages": [{"to": "447700900001", "params": {"body": ["Ana", "A-1"]}}]}
+                """
+            let response = try await sendRawJSON(scenario.client, "POST", "/messages/bulk", body)
+
+            expectProblem(
+                response,
+                status: 400,
+                [
+                    "type": "urn:wabarouter:problem:malformed-json", "title": "Malformed JSON",
+                    "detail": "templateName appears twice in the same object. "
+                        + "Send each member once.",
+                    "field": "templateName", "instance": Self.instance,
+                ]
+            )
+            try await Self.expectNothingStored(scenario)
+        }
+    }
+
     @Test func repeatedRecipientSentOnce() async throws {
         try await Self.run { scenario in
             let items: [[String: Any]] = [

@@ -222,10 +222,50 @@ private let invalidDocuments: [InvalidDocument] = [
         #expect(error == JSONStreamError(offset: document.offset, reason: document.reason))
     }
 
-    @Test func duplicateMemberKeepsLastValue() throws {
-        let value = try readDocument(Array(#"{"a":1,"b":true,"a":2}"#.utf8), chunkSize: 3)
+    @Test(arguments: chunkSizes)
+    func repeatedMemberRejectedAfterTheValue(chunkSize: Int) throws {
+        var parser = makeParser(
+            #"[{"a":1,"n":{"b":[{"c":1,"\u0063":2}]}},{"a":3}]"#,
+            chunkSize: chunkSize
+        )
+        try parser.beginArray()
+        #expect(try parser.nextElement())
 
-        #expect(value == .object(["a": .number(2), "b": .bool(true)]))
+        let error = streamError { _ = try parser.readValue() }
+
+        #expect(
+            error == JSONStreamError.duplicateMember(path: "[0].n.b[0].c", offset: 25)
+        )
+        #expect(try parser.nextElement())
+        #expect(try parser.readValue() == .object(["a": .number(3)]))
+        #expect(try parser.nextElement() == false)
+        try parser.finish()
+    }
+
+    @Test(arguments: chunkSizes)
+    func repeatedMemberRejectedWhenSkipped(chunkSize: Int) throws {
+        var parser = makeParser(#"[{"x":{"a":1,"a":2}},7]"#, chunkSize: chunkSize)
+        try parser.beginArray()
+        #expect(try parser.nextElement())
+
+        let error = streamError { try parser.skipValue() }
+
+        #expect(error == JSONStreamError.duplicateMember(path: "[0].x.a", offset: 13))
+        #expect(try parser.nextElement())
+        #expect(try parser.readValue() == .number(7))
+    }
+
+    @Test func repeatedTopLevelNameRejectedByNextMember() throws {
+        var parser = makeParser(#"{"a":1,"a":2}"#)
+        try parser.beginObject()
+        #expect(try parser.nextMember() == "a")
+        _ = try parser.readValue()
+
+        let error = streamError { _ = try parser.nextMember() }
+
+        #expect(error == JSONStreamError.duplicateMember(path: "a", offset: 7))
+        #expect(try parser.readValue() == .number(2))
+        #expect(try parser.nextMember() == nil)
     }
 
     @Test(

@@ -7,8 +7,13 @@ import Foundation
 /// ``beginArray()`` and ``nextElement()``, and reads or skips each value it reaches with
 /// ``readValue()`` or ``skipValue()``. The parser keeps only the current chunk, the value being
 /// read, a scratch buffer as large as the longest string or number so far, and one entry per
-/// open container, so memory stays flat in the number of array elements. It is synchronous,
-/// and `read` runs on the caller's thread.
+/// open container with the member names read in it, so memory stays flat in the number of array
+/// elements. It is synchronous, and `read` runs on the caller's thread.
+///
+/// Every object the parser reads or skips must name each member once. A repeated name throws
+/// ``JSONStreamError`` with cause ``JSONStreamError/Cause/duplicateMember`` and the member's
+/// path. ``readValue()`` and ``skipValue()`` throw it only after consuming the whole value, and
+/// ``nextMember()`` after consuming the name and its `:`, so the caller may go on.
 ///
 /// ```swift
 /// var parser = JSONStreamParser(read: { try reader.next() })
@@ -27,7 +32,7 @@ import Foundation
 /// ``readValue()``, ``skipValue()``, ``peekKind()``) where a value comes next, ``nextMember()``
 /// or ``nextElement()`` after each value in the innermost object or array, and ``finish()``
 /// after the top-level value. Any other order is a programming error and stops the process.
-/// After an error, every call throws that error again.
+/// After an error other than a repeated member name, every call throws that error again.
 struct JSONStreamParser {
     /// The JSON type of a value, known from its first byte.
     enum Kind: Equatable, Sendable {
@@ -42,6 +47,23 @@ struct JSONStreamParser {
     private enum Container {
         case object
         case array
+    }
+
+    /// One step of the path from the top of the document to a value.
+    private enum PathComponent {
+        case member(String)
+        case index(Int)
+    }
+
+    /// An object or array opened by ``beginObject()`` or ``beginArray()``.
+    private struct OpenContainer {
+        var kind: Container
+        /// The member names read so far, for an object.
+        var names: Set<String> = []
+        /// The member or element being read, or `nil` before the first.
+        var current: PathComponent?
+        /// The number of elements reached so far, for an array.
+        var elementCount = 0
     }
 
     /// The part of the document that may come at the current position.
@@ -61,9 +83,13 @@ struct JSONStreamParser {
     let maxDepth: Int
 
     private var lexer: JSONStreamLexer
-    private var containers: [Container] = []
+    private var containers: [OpenContainer] = []
     private var expectation = Expectation.value
     private var failure: JSONStreamError?
+    /// The path inside the value that ``readValue()`` or ``skipValue()`` is consuming.
+    private var valuePath: [PathComponent] = []
+    /// The first repeated member name in that value, thrown once the value is consumed.
+    private var pendingDuplicate: JSONStreamError?
 
     /// Creates a parser that pulls its input from `read`.
     ///
@@ -95,6 +121,8 @@ struct JSONStreamParser {
     /// that closes the object.
     ///
     /// - Returns: The member name, or `nil` after the closing `}`.
+    /// - Throws: ``JSONStreamError``, also for a name the object already has. The value of
+    ///   that member comes next.
     mutating func nextMember() throws(JSONStreamError) -> String? {
         try run { parser throws(JSONStreamError) in try parser.advanceToMember() }
     }
@@ -115,12 +143,16 @@ struct JSONStreamParser {
         try run { parser throws(JSONStreamError) in try parser.advanceToElement() }
     }
 
-    /// Reads the next value whole. A repeated member name keeps its last value.
+    /// Reads the next value whole.
+    ///
+    /// - Throws: ``JSONStreamError``. When an object in the value repeats a member name, the
+    ///   error comes after the whole value is consumed, so the caller may go on with the next.
     mutating func readValue() throws(JSONStreamError) -> JSONValue {
         try run { parser throws(JSONStreamError) in try parser.consumeValue(build: true) }
     }
 
-    /// Checks and skips the next value without building it.
+    /// Checks and skips the next value without building it. A repeated member name inside it
+    /// throws as in ``readValue()``.
     mutating func skipValue() throws(JSONStreamError) {
         _ = try run { parser throws(JSONStreamError) in try parser.consumeValue(build: false) }
     }
@@ -151,7 +183,8 @@ struct JSONStreamParser {
 // MARK: - Document structure
 
 extension JSONStreamParser {
-    /// Runs `step`, and stores its error so that every later call throws it again.
+    /// Runs `step`, and stores its error so that every later call throws it again, unless it
+    /// is a repeated member name, after which the document's position is still known.
     private mutating func run<Result>(
         _ step: (inout JSONStreamParser) throws(JSONStreamError) -> Result
     ) throws(JSONStreamError) -> Result {
@@ -161,7 +194,9 @@ extension JSONStreamParser {
         do {
             return try step(&self)
         } catch {
-            failure = error
+            if error.cause != .duplicateMember {
+                failure = error
+            }
             throw error
         }
     }
@@ -177,12 +212,12 @@ extension JSONStreamParser {
         }
         try checkDepth(containers.count + 1)
         lexer.skipByte()
-        containers.append(container)
+        containers.append(OpenContainer(kind: container))
         expectation = .item(isFirst: true)
     }
 
     private mutating func advanceToMember() throws(JSONStreamError) -> String? {
-        guard case .item(let isFirst) = expectation, containers.last == .object else {
+        guard case .item(let isFirst) = expectation, containers.last?.kind == .object else {
             misuse("nextMember()")
         }
         guard var byte = try lexer.nextSignificantByte() else {
@@ -203,13 +238,20 @@ extension JSONStreamParser {
             }
             byte = next
         }
+        let nameOffset = lexer.byteOffset
         let name = try memberName(startingWith: byte)
         expectation = .value
+        let innermost = containers.count - 1
+        let isRepeated = !containers[innermost].names.insert(name).inserted
+        containers[innermost].current = .member(name)
+        if isRepeated {
+            throw JSONStreamError.duplicateMember(path: path(), offset: nameOffset)
+        }
         return name
     }
 
     private mutating func advanceToElement() throws(JSONStreamError) -> Bool {
-        guard case .item(let isFirst) = expectation, containers.last == .array else {
+        guard case .item(let isFirst) = expectation, containers.last?.kind == .array else {
             misuse("nextElement()")
         }
         guard let byte = try lexer.nextSignificantByte() else {
@@ -227,14 +269,23 @@ extension JSONStreamParser {
             // A trailing comma fails in the value call that follows, with "expected a value".
             lexer.skipByte()
         }
+        let innermost = containers.count - 1
+        containers[innermost].current = .index(containers[innermost].elementCount)
+        containers[innermost].elementCount += 1
         expectation = .value
         return true
     }
 
     private mutating func consumeValue(build: Bool) throws(JSONStreamError) -> JSONValue {
         requireValuePosition(for: build ? "readValue()" : "skipValue()")
+        valuePath.removeAll(keepingCapacity: true)
+        pendingDuplicate = nil
         let value = try parseValue(depth: containers.count + 1, build: build)
         finishValue()
+        if let duplicate = pendingDuplicate {
+            pendingDuplicate = nil
+            throw duplicate
+        }
         return value
     }
 
@@ -258,7 +309,8 @@ extension JSONStreamParser {
         let position =
             switch expectation {
             case .value: "a value"
-            case .item: containers.last == .object ? "an object member" : "an array element"
+            case .item:
+                containers.last?.kind == .object ? "an object member" : "an array element"
             case .end: "the end of the input"
             case .finished: "nothing, because finish() succeeded"
             }
@@ -306,6 +358,8 @@ extension JSONStreamParser {
         try checkDepth(depth)
         lexer.skipByte()
         var members: [String: JSONValue] = [:]
+        // A skipped object keeps only its names, to find a repeated one.
+        var names: Set<String> = []
         guard var byte = try lexer.nextSignificantByte() else {
             throw lexer.unexpectedEnd()
         }
@@ -314,8 +368,16 @@ extension JSONStreamParser {
             return build ? .object(members) : .null
         }
         while true {
+            let nameOffset = lexer.byteOffset
             let name = try memberName(startingWith: byte)
+            let isRepeated = build ? members[name] != nil : !names.insert(name).inserted
+            if isRepeated && pendingDuplicate == nil {
+                let path = path(appending: .member(name))
+                pendingDuplicate = JSONStreamError.duplicateMember(path: path, offset: nameOffset)
+            }
+            valuePath.append(.member(name))
             let value = try parseValue(depth: depth + 1, build: build)
+            valuePath.removeLast()
             if build {
                 members[name] = value
             }
@@ -351,8 +413,12 @@ extension JSONStreamParser {
             lexer.skipByte()
             return build ? .array(elements) : .null
         }
+        var index = 0
         while true {
+            valuePath.append(.index(index))
             let element = try parseValue(depth: depth + 1, build: build)
+            valuePath.removeLast()
+            index += 1
             if build {
                 elements.append(element)
             }
@@ -386,6 +452,25 @@ extension JSONStreamParser {
         }
         lexer.skipByte()
         return name
+    }
+
+    /// Returns the path of the current position, such as `messages[2].params`, followed by
+    /// `last` when it is given.
+    private func path(appending last: PathComponent? = nil) -> String {
+        var components = containers.compactMap(\.current) + valuePath
+        if let last {
+            components.append(last)
+        }
+        var text = ""
+        for component in components {
+            switch component {
+            case .member(let name):
+                text += text.isEmpty ? name : ".\(name)"
+            case .index(let index):
+                text += "[\(index)]"
+            }
+        }
+        return text
     }
 
     private func kind(of byte: UInt8) throws(JSONStreamError) -> Kind {

@@ -46,23 +46,26 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// Parses a request body.
     ///
     /// - Throws: a 400 ``Problem`` of type `malformed-json` when the body is not JSON, or when
-    ///   an object has the same member name twice. `JSONDecoder` keeps one of the two values
-    ///   silently, so the body is scanned for repeated names after it parsed.
+    ///   an object has the same member name twice, with that member's path as its `field`.
     public static func parse(_ data: Data) throws(Problem) -> JSONValue {
         // JSONDecoder would do, but decoding this enum through Codable throws and catches a
         // type mismatch for every value whose type it guesses wrong, which profiles of
-        // webhook traffic showed as most of the instance's CPU. RFC 8259 requires UTF-8, which
-        // the byte parser enforces.
-        let value: JSONValue
+        // webhook traffic showed as most of the instance's CPU. It would also keep one value
+        // of a repeated member name silently. RFC 8259 requires UTF-8, which the byte parser
+        // enforces.
         do {
             var remaining: Data? = data
             var parser = JSONStreamParser {
                 defer { remaining = nil }
                 return remaining
             }
-            value = try parser.readValue()
+            let value = try parser.readValue()
             try parser.finish()
+            return value
         } catch {
+            if error.cause == .duplicateMember, let path = error.path {
+                throw Problem.duplicateMember(path)
+            }
             throw Problem(
                 .malformedJSON,
                 status: 400,
@@ -71,16 +74,6 @@ public enum JSONValue: Sendable, Equatable, Codable {
                     + "Content-Type: application/json."
             )
         }
-        if let path = DuplicateMemberScanner.firstDuplicatePath(in: data) {
-            throw Problem(
-                .malformedJSON,
-                status: 400,
-                title: "Malformed JSON",
-                detail: "\(path) appears twice in the same object. Send each member once.",
-                field: path
-            )
-        }
-        return value
     }
 
     /// Returns the value as compact JSON with sorted keys.
@@ -183,109 +176,15 @@ extension String {
     }
 }
 
-/// Finds the first member name that repeats within one object of a JSON document.
-///
-/// The scanner relies on `JSONDecoder` having accepted the document, so it follows only
-/// strings, brackets and commas. Names are compared after their escapes are decoded,
-/// so `"a"` and `"\u0061"` are the same name. It never traps, even on input that is not JSON.
-private enum DuplicateMemberScanner {
-    private enum Frame {
-        case object(names: Set<String>, expectsName: Bool, current: String?)
-        case array(index: Int)
-    }
-
-    /// Returns the path of the repeated member, such as `params.header.type`, or `nil`.
-    static func firstDuplicatePath(in data: Data) -> String? {
-        guard let bytes = utf8Bytes(data) else { return nil }
-        var stack: [Frame] = []
-        var index = 0
-        while index < bytes.count {
-            switch bytes[index] {
-            case UInt8(ascii: "{"):
-                stack.append(.object(names: [], expectsName: true, current: nil))
-            case UInt8(ascii: "["):
-                stack.append(.array(index: 0))
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                _ = stack.popLast()
-            case UInt8(ascii: ","):
-                switch stack.last {
-                case .object(let names, _, _):
-                    stack[stack.count - 1] = .object(names: names, expectsName: true, current: nil)
-                case .array(let position):
-                    stack[stack.count - 1] = .array(index: position + 1)
-                case nil:
-                    break
-                }
-            case UInt8(ascii: "\""):
-                let end = endOfString(bytes, openingQuote: index)
-                guard end < bytes.count else { return nil }
-                if case .object(var names, true, _) = stack.last {
-                    let name = decodedString(bytes[index...end])
-                    guard names.insert(name).inserted else {
-                        return path(stack, appending: name)
-                    }
-                    stack[stack.count - 1] = .object(
-                        names: names,
-                        expectsName: false,
-                        current: name
-                    )
-                }
-                index = end
-            default:
-                break
-            }
-            index += 1
-        }
-        return nil
-    }
-
-    /// Returns the document's bytes in UTF-8, or `nil` when its encoding is not recognised.
-    ///
-    /// `JSONDecoder` also accepts UTF-16 and UTF-32. Their text has a zero byte among its first
-    /// four, which UTF-8 JSON never has, and the position of the zeros or a byte order mark
-    /// gives the encoding (RFC 4627, section 3).
-    private static func utf8Bytes(_ data: Data) -> [UInt8]? {
-        let head = [UInt8](data.prefix(4))
-        guard head.count == 4, head.contains(0) else { return [UInt8](data) }
-        let encoding: String.Encoding
-        switch (head[0], head[1], head[2], head[3]) {
-        case (0, 0, 0xFE, 0xFF), (0xFF, 0xFE, 0, 0): encoding = .utf32
-        case (0xFE, 0xFF, _, _), (0xFF, 0xFE, _, _): encoding = .utf16
-        case (0, 0, _, _): encoding = .utf32BigEndian
-        case (0, _, _, _): encoding = .utf16BigEndian
-        case (_, 0, 0, 0): encoding = .utf32LittleEndian
-        default: encoding = .utf16LittleEndian
-        }
-        return String(data: data, encoding: encoding).map { [UInt8]($0.utf8) }
-    }
-
-    /// Returns the index of the quote that closes the string opened at `openingQuote`.
-    private static func endOfString(_ bytes: [UInt8], openingQuote: Int) -> Int {
-        var index = openingQuote + 1
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-            index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
-        }
-        return index
-    }
-
-    private static func decodedString(_ quoted: ArraySlice<UInt8>) -> String {
-        let raw = String(decoding: quoted.dropFirst().dropLast(), as: UTF8.self)
-        guard quoted.contains(UInt8(ascii: "\\")) else { return raw }
-        return (try? JSONDecoder().decode(String.self, from: Data(quoted))) ?? raw
-    }
-
-    private static func path(_ stack: [Frame], appending name: String) -> String {
-        var path = ""
-        for frame in stack.dropLast() {
-            switch frame {
-            case .object(_, _, let current?):
-                path += path.isEmpty ? current : ".\(current)"
-            case .array(let position):
-                path += "[\(position)]"
-            case .object(_, _, nil):
-                break
-            }
-        }
-        return path.isEmpty ? name : "\(path).\(name)"
+extension Problem {
+    /// Returns the 400 problem for a body whose object at `path` repeats its member name.
+    static func duplicateMember(_ path: String) -> Problem {
+        Problem(
+            .malformedJSON,
+            status: 400,
+            title: "Malformed JSON",
+            detail: "\(path) appears twice in the same object. Send each member once.",
+            field: path
+        )
     }
 }

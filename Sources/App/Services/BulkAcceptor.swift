@@ -271,7 +271,9 @@ struct BulkAcceptor: Sendable {
                 while try parser.nextElement() {
                     index += 1
                     guard index < BulkRequest.maximumMessages else { throw tooManyItems }
-                    let value = try parser.readValue()
+                    guard let value = try readItem(&parser, index: index, into: &chunk) else {
+                        continue
+                    }
                     let item: BulkItem
                     do {
                         item = try BulkItem(value, index: index, structure: structure)
@@ -302,6 +304,27 @@ struct BulkAcceptor: Sendable {
         }
         chunk.itemsRead = index + 1
         channel.send(chunk)
+    }
+
+    /// Reads item `index`, or rejects it and returns `nil` when an object in it repeats a member
+    /// name.
+    private static func readItem(
+        _ parser: inout JSONStreamParser,
+        index: Int,
+        into chunk: inout ItemChunk
+    ) throws -> JSONValue? {
+        // A do-catch here crashes the Swift 6.3 compiler's ownership checks; Result does not.
+        let result = Result { () throws(JSONStreamError) in try parser.readValue() }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error) where error.cause == .duplicateMember:
+            let problem = Problem.duplicateMember(error.path ?? "messages[\(index)]")
+            chunk.rejected.append(rejection(problem, value: .null, index: index))
+            return nil
+        case .failure(let error):
+            throw error
+        }
     }
 
     private static func rejection(_ problem: Problem, value: JSONValue, index: Int) -> Rejection {
@@ -389,7 +412,11 @@ struct BulkAcceptor: Sendable {
             guard count <= BulkRequest.maximumMessages else {
                 throw tooManyItems
             }
-            try parser.skipValue()
+            let skipped = Result { () throws(JSONStreamError) in try parser.skipValue() }
+            // The second pass rejects an item with a repeated member name alone.
+            if case .failure(let error) = skipped, error.cause != .duplicateMember {
+                throw error
+            }
         }
         guard count > 0 else {
             throw Problem.invalidField(
@@ -406,6 +433,9 @@ struct BulkAcceptor: Sendable {
     )
 
     private static func malformed(_ error: JSONStreamError) -> any Error {
+        if error.cause == .duplicateMember, let path = error.path {
+            return Problem.duplicateMember(path)
+        }
         guard error.cause == .invalidJSON else { return error }
         return Problem(
             .malformedJSON,
