@@ -12,8 +12,11 @@ public enum CommandLineTool {
           wabarouter tenant create --name NAME   Create a tenant and print its API key.
 
         Environment: DATABASE_URL (all commands); PORT, HOST, PUBLIC_URL, LOG_LEVEL, SECRET_KEY,
-        DATABASE_POOL_SIZE, INFOBIP_TIMEOUT_SECONDS, MIGRATIONS_DIR, EXIT_ON_STDIN_CLOSE (serve).
-        See README.md.
+        DATABASE_POOL_SIZE, INFOBIP_TIMEOUT_SECONDS, MIGRATIONS_DIR, EXIT_ON_STDIN_CLOSE,
+        DISPATCH_WORKERS, DISPATCH_BATCH_SIZE, DISPATCH_POLL_MILLISECONDS,
+        DISPATCH_LEASE_SECONDS, UNKNOWN_OUTCOME_WAIT_SECONDS, UNKNOWN_OUTCOME_POLICY,
+        SENDER_RATE_WINDOW_MILLISECONDS, PAIR_INTERVAL_SECONDS, PAIR_BURST (serve).
+        README.md explains each.
         """
 
     /// Runs the command named by `arguments` (without the program name) and returns the exit

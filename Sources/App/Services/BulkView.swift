@@ -52,7 +52,12 @@ struct BulkView: Sendable, Encodable {
         )
         counts.merge(try BulkStore.statusCounts(connection, bulkID: id)) { _, new in new }
         let progress = try BulkStore.sendingProgress(connection, bulkID: id, window: rateWindow)
-        let rate = Double(progress.recent) / rateWindow.seconds
+        // A bulk that began sending less than a window ago is measured since its first send.
+        let measured = min(
+            rateWindow.seconds,
+            max(1, progress.first.map { progress.now.timeIntervalSince($0) } ?? rateWindow.seconds)
+        )
+        let rate = Double(progress.recent) / measured
         let pending = (counts["QUEUED"] ?? 0) + (counts["SENDING"] ?? 0)
         let waits = pending > 0 ? try waitReasons(connection, bulk: bulk, now: progress.now) : []
 
@@ -63,9 +68,11 @@ struct BulkView: Sendable, Encodable {
             state = "COMPLETED"
         } else if let sendAt = bulk.sendAt, sendAt > progress.now {
             state = "SCHEDULED"
-        } else if !waits.isEmpty
-            && waits.allSatisfy({ ($0.until ?? .distantFuture) > progress.now })
+        } else if (counts["SENDING"] ?? 0) > 0
+            || waits.contains(where: { $0.reason == WaitReason.senderCapacity.rawValue })
         {
+            state = "SENDING"
+        } else if !waits.isEmpty {
             state = "WAITING"
         } else {
             state = "SENDING"
@@ -88,10 +95,29 @@ struct BulkView: Sendable, Encodable {
             ratePerSecond: rate,
             firstSentAt: progress.first,
             lastSentAt: progress.last,
-            estimatedCompletionAt: rate > 0 && pending > 0
-                ? progress.now.addingTimeInterval(Double(pending) / rate) : nil,
+            estimatedCompletionAt: estimate(
+                pending: pending,
+                rate: rate,
+                waits: waits,
+                now: progress.now
+            ),
             waiting: waits
         )
+    }
+
+    /// The wait reason for a WABA without ACTIVE senders, which only this view reports.
+    private static let noActiveSender = "no-active-sender"
+
+    /// Returns when the pending messages will have gone: at the current rate, and no earlier
+    /// than the latest instant a wait ends. Nil while nothing can be said, such as with no
+    /// ACTIVE sender or no rate yet.
+    private static func estimate(pending: Int, rate: Double, waits: [Wait], now: Date) -> Date? {
+        guard pending > 0, rate > 0,
+            !waits.contains(where: { $0.reason == Self.noActiveSender })
+        else { return nil }
+        let atRate = now.addingTimeInterval(Double(pending) / rate)
+        let waitsEnd = waits.compactMap(\.until).max() ?? atRate
+        return max(atRate, waitsEnd)
     }
 
     private static func waitReasons(
@@ -128,13 +154,27 @@ struct BulkView: Sendable, Encodable {
         if !hasActiveSender {
             waits.insert(
                 Wait(
-                    reason: "no-active-sender",
+                    reason: Self.noActiveSender,
                     messages: due,
                     until: nil,
                     detail: "The WABA has no ACTIVE sender. Add a sender or set one ACTIVE; "
                         + "queued messages go out as soon as one is."
                 ),
                 at: 0
+            )
+        } else if due > 0
+            && !waits.contains(where: { $0.reason == WaitReason.infobipRateLimit.rawValue })
+        {
+            // Due messages wait for their turn at the senders' combined rate.
+            let rate = try SenderStore.activeRate(connection, wabaID: bulk.wabaID)
+            waits.append(
+                Wait(
+                    reason: WaitReason.senderCapacity.rawValue,
+                    messages: due,
+                    until: nil,
+                    detail: "Due now and in line for the ACTIVE senders, which send at most "
+                        + "\(rate) messages per second in total."
+                )
             )
         }
         return waits

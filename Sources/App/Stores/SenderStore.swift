@@ -110,6 +110,16 @@ enum SenderStore {
         return try rows[0].decode("found", as: Bool.self)
     }
 
+    /// Returns the combined messages-per-second limit of the WABA's ACTIVE senders.
+    static func activeRate(_ connection: PostgresConnection, wabaID: UUID) throws -> Int {
+        try connection.query(
+            """
+            SELECT coalesce(sum(messages_per_second), 0)::int8 AS rate FROM senders
+            WHERE waba_id = \(wabaID) AND status = 'ACTIVE'
+            """
+        )[0].decode("rate")
+    }
+
     /// Throws the 409 for a send to a WABA with no ACTIVE sender, checked before anything is
     /// stored, so a client learns at once that nothing can go out.
     static func requireActive(_ connection: PostgresConnection, wabaID: UUID) throws {
