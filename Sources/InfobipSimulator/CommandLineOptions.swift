@@ -81,6 +81,8 @@ public struct CommandLineOptions: Sendable, Equatable {
                               UNDELIVERABLE, RATE_LIMITED (default [DELIVERED, SEEN])
           reportDelayMs       milliseconds before each report, overriding --report-delay-ms
           hangSeconds         wait of hang, 0 to 3600 (default 30)
+          delaySeconds        wait before the 401, 429 or 500 of unauthorized,
+                              tooManyRequests or serverError, 0 to 3600 (default 0)
           retryAfterSeconds   Retry-After header of tooManyRequests
           qualityRating, status, currentLimit
                               what GET /whatsapp/1/senders/quality reports for the sender

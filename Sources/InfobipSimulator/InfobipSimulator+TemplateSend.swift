@@ -38,6 +38,7 @@ extension InfobipSimulator {
         senderTraffic.recordRequest(senders: senderNumbers)
         if let behavior = senders.takeWholeRequestBehavior(senders: senderNumbers) {
             if let response = wholeRequestResponse(behavior) {
+                await hang(seconds: behavior.delaySeconds)
                 return response
             }
             // Only `hang` lets the request go on, after its wait. The request's one info line

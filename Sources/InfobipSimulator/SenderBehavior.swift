@@ -53,8 +53,8 @@ struct SenderBehavior: Sendable, Equatable {
         "LIMIT_NA", "LIMIT_250", "LIMIT_2K", "LIMIT_10K", "LIMIT_100K", "UNLIMITED",
     ]
     static let fieldNames = [
-        "behavior", "times", "reports", "reportDelayMs", "hangSeconds", "retryAfterSeconds",
-        "qualityRating", "status", "currentLimit",
+        "behavior", "times", "reports", "reportDelayMs", "hangSeconds", "delaySeconds",
+        "retryAfterSeconds", "qualityRating", "status", "currentLimit",
     ]
 
     var kind: Kind = .accept
@@ -65,6 +65,9 @@ struct SenderBehavior: Sendable, Equatable {
     /// Delay before each report, after the previous one; nil means the simulator's default.
     var reportDelayMilliseconds: Int?
     var hangSeconds: Double = 30
+    /// Seconds a 401, 429 or 500 of a whole-request kind waits before it is sent, so a client
+    /// can be caught with a request in flight that Infobip never accepts.
+    var delaySeconds: Double = 0
     var retryAfterSeconds: Int?
     var qualityRating = "HIGH"
     var status = "CONNECTED"
@@ -116,6 +119,12 @@ struct SenderBehavior: Sendable, Equatable {
             }
             hangSeconds = seconds
         }
+        if let value = members["delaySeconds"] {
+            guard let seconds = value.doubleValue, seconds >= 0, seconds <= 3600 else {
+                throw Self.invalid("delaySeconds must be a number from 0 to 3600")
+            }
+            delaySeconds = seconds
+        }
         retryAfterSeconds = try Self.integer(
             members["retryAfterSeconds"],
             name: "retryAfterSeconds",
@@ -147,6 +156,7 @@ struct SenderBehavior: Sendable, Equatable {
             "reports": .array(reports.map { .string($0.rawValue) }),
             "reportDelayMs": .integer(reportDelayMilliseconds ?? defaultReportDelayMilliseconds),
             "hangSeconds": .number(hangSeconds),
+            "delaySeconds": .number(delaySeconds),
             "qualityRating": .string(qualityRating),
             "status": .string(status),
             "currentLimit": .string(currentLimit),

@@ -25,9 +25,9 @@ import Testing
 
     /// What holds up the request of A's batch when A is killed.
     enum Stall: String, CaseIterable, Sendable {
-        /// Infobip responds with 429 and `Retry-After: 4`, and A sleeps before it repeats the
-        /// request, so Infobip never accepts the batch and only a resend sends it.
-        case retryAfter
+        /// Infobip responds with 500 after 4 s, so it never accepts the batch and only a resend
+        /// sends it.
+        case neverAccepted
         /// Infobip delays its response by 4 s, then accepts the messages without sending
         /// reports, so the resend repeats message ids that Infobip already has.
         case acceptedLate
@@ -35,8 +35,8 @@ import Testing
         /// The simulator's behaviour document for the next request of a sender.
         var senderBehavior: [String: Any] {
             switch self {
-            case .retryAfter:
-                ["behavior": "tooManyRequests", "retryAfterSeconds": 4, "times": 1]
+            case .neverAccepted:
+                ["behavior": "serverError", "delaySeconds": 4, "times": 1]
             case .acceptedLate:
                 ["behavior": "hang", "hangSeconds": 4, "times": 1, "reports": []]
             }
@@ -138,7 +138,7 @@ import Testing
         // The stalled batch got no report, so only the policy's resend can have completed it.
         #expect(resent > 0)
         switch stall {
-        case .retryAfter: #expect(duplicateIDs.isEmpty)
+        case .neverAccepted: #expect(duplicateIDs.isEmpty)
         case .acceptedLate: #expect(!duplicateIDs.isEmpty)
         }
         for id in duplicateIDs {

@@ -117,6 +117,20 @@ import Testing
         #expect(response.body?["messages"]?[0]?["status"] == MessageStatus.pendingEnroute)
     }
 
+    @Test func serverErrorWaitsDelaySeconds() async {
+        await simulator.setBehavior(
+            "441134960000",
+            ["behavior": "serverError", "delaySeconds": 0.3, "times": 1]
+        )
+        let started = ContinuousClock.now
+        let response = await simulator.sendTemplates([templateMessage(messageId: uniqueMessageId())]
+        )
+        let elapsed = ContinuousClock.now - started
+
+        #expect(response.status == 500)
+        #expect(elapsed >= .milliseconds(300))
+    }
+
     @Test func timesCountsMessagesThenAccepts() async {
         await simulator.setBehavior("441134960000", ["behavior": "senderFault", "times": 2])
         let response = await simulator.sendTemplates(
@@ -211,6 +225,7 @@ import Testing
         #expect(document.body?["reports"] == ["DELIVERED", "SEEN"])
         #expect(document.body?["reportDelayMs"] == 200)
         #expect(document.body?["hangSeconds"]?.doubleValue == 30)
+        #expect(document.body?["delaySeconds"]?.doubleValue == 0)
         #expect(document.body?["qualityRating"] == "HIGH")
         #expect(document.body?["status"] == "CONNECTED")
         #expect(document.body?["currentLimit"] == "LIMIT_100K")
@@ -223,6 +238,7 @@ import Testing
             ["times": 0],
             ["reports": ["READ"]],
             ["qualityRating": "GREAT"],
+            ["delaySeconds": -1],
             "not an object",
         ]
         for document in cases {
