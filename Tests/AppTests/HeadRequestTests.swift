@@ -66,6 +66,23 @@ import Testing
             )
         }
     }
+
+    @Test func literalRouteWithOtherMethodNotAllowed() async throws {
+        try await withScenario { scenario in
+            let response = try await scenario.client.send("GET", "/messages/bulk", body: nil)
+            expectProblem(
+                response,
+                status: 405,
+                [
+                    "type": "urn:wabarouter:problem:method-not-allowed",
+                    "title": "Method not allowed",
+                    "detail": "GET is not supported here; use POST.",
+                    "instance": "/messages/bulk",
+                ]
+            )
+            #expect(response.header("Allow") == "POST")
+        }
+    }
 }
 
 /// One request on its own loopback connection with `Connection: close`, read to the end.

@@ -199,6 +199,7 @@ import Testing
                     "instance": instance,
                 ]
             )
+            #expect(unauthenticated.header("WWW-Authenticate") == "Bearer")
 
             let wrongType = try await scenario.client.send(
                 "POST",

@@ -13,6 +13,8 @@ public struct Problem: Error, Sendable, Equatable {
     public var field: String?
     /// Extra members, such as the languages a template exists in.
     public var extensions: [String: JSONValue]
+    /// Header fields the status calls for, such as `Allow` on a 405.
+    public var headerFields: [String: String] = [:]
 
     public init(
         _ type: ProblemType,
@@ -45,6 +47,9 @@ public struct Problem: Error, Sendable, Equatable {
         }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/problem+json")
+        for (name, value) in headerFields.sorted(by: { $0.key < $1.key }) {
+            headers.add(name: name, value: value)
+        }
         return HTTPResponse(
             status: status,
             headers: headers,

@@ -1,7 +1,9 @@
 /// Matches a request's method and path to a handler, and extracts path parameters.
 ///
 /// Patterns are written like `/wabas/:id/senders`: a segment starting with `:` matches any one
-/// segment and is handed to the handler under that name. A `HEAD` request runs the `GET`
+/// segment and is handed to the handler under that name. When several patterns match a path,
+/// only the ones whose leftmost differing segment is literal count, so `/messages/bulk` is
+/// never read as `/messages/:id` with the id `bulk`, whatever the method. A `HEAD` request runs the `GET`
 /// handler of its path unless a `HEAD` route was added, and libmicrohttpd sends the headers of
 /// that response without its body.
 struct Router<Handler: Sendable>: Sendable {
@@ -32,6 +34,10 @@ struct Router<Handler: Sendable>: Sendable {
             guard let parameters = Self.parameters(route.segments, segments) else { continue }
             candidates.append((route, parameters))
         }
+        let literalPositions = candidates.map { Self.literalPositions($0.route.segments) }
+        if let mostLiteral = literalPositions.max(by: { $0.lexicographicallyPrecedes($1) }) {
+            candidates = zip(candidates, literalPositions).filter { $1 == mostLiteral }.map(\.0)
+        }
         let fallback = method == "HEAD" ? "GET" : method
         for candidateMethod in [method, fallback] {
             if let found = candidates.first(where: { $0.route.method == candidateMethod }) {
@@ -43,6 +49,12 @@ struct Router<Handler: Sendable>: Sendable {
             allowed.append("HEAD")
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed)
+    }
+
+    /// Returns 1 for each literal segment of a pattern and 0 for each parameter, so that the
+    /// greater list in lexicographic order is the more specific pattern.
+    private static func literalPositions(_ pattern: [String]) -> [Int] {
+        pattern.map { $0.hasPrefix(":") ? 0 : 1 }
     }
 
     private static func parameters(_ pattern: [String], _ path: [String]) -> [String: String]? {

@@ -136,12 +136,14 @@ struct API: Sendable {
     }
 
     private static func methodNotAllowed(_ method: String, allowed: [String]) -> Problem {
-        Problem(
+        var problem = Problem(
             .methodNotAllowed,
             status: 405,
             title: "Method not allowed",
             detail: "\(method) is not supported here; use \(allowed.joined(separator: " or "))."
         )
+        problem.headerFields["Allow"] = allowed.joined(separator: ", ")
+        return problem
     }
 
     /// Returns the caller's `X-Request-Id` when it is short and printable, else a new UUID.

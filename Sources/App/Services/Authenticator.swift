@@ -25,12 +25,15 @@ struct Authenticator: Sendable {
     }
 
     private static func unauthorized(_ reason: String) -> Problem {
-        Problem(
+        var problem = Problem(
             .unauthorized,
             status: 401,
             title: "Unauthorized",
             detail: reason + " Send Authorization: Bearer <key> with a key printed by "
                 + "`wabarouter tenant create`."
         )
+        // RFC 6750 names the scheme a client must use in every 401.
+        problem.headerFields["WWW-Authenticate"] = "Bearer"
+        return problem
     }
 }
