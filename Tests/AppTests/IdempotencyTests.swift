@@ -186,4 +186,60 @@ import Testing
             #expect(try await scenario.simulator.sentMessages().count == 20)
         }
     }
+
+    /// Posts a send body with `keys` as `Idempotency-Key` header lines, in order, and checks
+    /// the 400 that names the header and stores nothing.
+    static func expectKeyRejected(
+        _ scenario: Scenario,
+        keys: [String],
+        detail: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let token = try #require(scenario.client.bearerToken)
+        let response = try await RawHTTPClient.send(
+            port: scenario.server.port,
+            method: "POST",
+            path: "/messages/send",
+            headerFields: [
+                ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
+            ] + keys.map { ("Idempotency-Key", $0) },
+            body: try encoded(sendBody(scenario))
+        )
+        expectProblem(
+            response,
+            status: 400,
+            [
+                "type": "urn:wabarouter:problem:invalid-field", "title": "Invalid field",
+                "detail": detail, "field": "Idempotency-Key", "instance": "/messages/send",
+            ],
+            sourceLocation: sourceLocation
+        )
+        #expect(try await messageCount(scenario) == 0, sourceLocation: sourceLocation)
+        #expect(
+            try await scenario.simulator.sentMessages().isEmpty,
+            sourceLocation: sourceLocation
+        )
+    }
+
+    @Test func repeatedKeyHeaderRejected() async throws {
+        try await Self.run { scenario in
+            try await Self.expectKeyRejected(
+                scenario,
+                keys: ["order-1", "order-2"],
+                detail: "The Idempotency-Key header appears 2 times. Send it once, with one key."
+            )
+        }
+    }
+
+    @Test(arguments: ["", "two words", String(repeating: "k", count: 256), "caf\u{E9}"])
+    func invalidKeyRejected(key: String) async throws {
+        try await Self.run { scenario in
+            try await Self.expectKeyRejected(
+                scenario,
+                keys: [key],
+                detail: "The Idempotency-Key header must be 1 to 255 printable ASCII characters "
+                    + "without spaces, such as a UUID."
+            )
+        }
+    }
 }

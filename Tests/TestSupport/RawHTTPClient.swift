@@ -23,8 +23,27 @@ public enum RawHTTPClient {
         body: Data,
         timeout: Duration = .seconds(120)
     ) async throws -> TestResponse {
+        try await send(
+            port: port,
+            method: method,
+            path: path,
+            headerFields: headers.map { (name: $0.key, value: $0.value) },
+            body: body,
+            timeout: timeout
+        )
+    }
+
+    /// Sends `method path` with `headerFields` in their order, so a name may appear twice.
+    public static func send(
+        port: Int,
+        method: String,
+        path: String,
+        headerFields: [(name: String, value: String)],
+        body: Data,
+        timeout: Duration = .seconds(120)
+    ) async throws -> TestResponse {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
-        for (name, value) in headers {
+        for (name, value) in headerFields {
             head += "\(name): \(value)\r\n"
         }
         head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"

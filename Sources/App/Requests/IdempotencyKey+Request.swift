@@ -9,14 +9,23 @@ extension IdempotencyKey {
     /// Reads the `Idempotency-Key` header of a request, or returns nil when it has none.
     ///
     /// - Parameter bodyHash: Digest of the body's bytes; a repeat must send the same bytes.
-    /// - Throws: a 400 ``Problem`` for an empty, overlong or non-printable key.
+    /// - Throws: a 400 ``Problem`` for an empty, overlong or non-printable key, or for a header
+    ///   sent more than once, since no single key could be chosen from several.
     init?(
         request: HTTPRequest,
         tenantID: UUID,
         endpoint: String,
         bodyHash: Data
     ) throws(Problem) {
-        guard let key = request.headers["Idempotency-Key"] else { return nil }
+        let keys = request.headers.values(for: "Idempotency-Key")
+        guard let key = keys.first else { return nil }
+        guard keys.count == 1 else {
+            throw Problem.invalidField(
+                "Idempotency-Key",
+                "The Idempotency-Key header appears \(keys.count) times. Send it once, with "
+                    + "one key."
+            )
+        }
         let printable = key.unicodeScalars.allSatisfy {
             $0.isASCII && $0.value >= 0x21 && $0.value < 0x7F
         }
