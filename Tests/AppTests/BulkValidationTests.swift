@@ -154,16 +154,23 @@ import Testing
     @Test func badInstantsRejected() async throws {
         try await Self.run { scenario in
             let items = Scenario.bulkItems(Scenario.recipients(2))
-            let badSendAt = try await scenario.sendBulk(items, extra: ["sendAt": "tomorrow"])
-            expectProblem(
-                badSendAt,
-                status: 400,
-                Self.invalid(
-                    "sendAt",
-                    "sendAt 'tomorrow' is not an ISO 8601 instant. Send it like "
-                        + "2026-12-24T09:00:00Z or 2026-12-24T09:00:00.000-03:00."
+            for (field, text) in [
+                ("sendAt", "tomorrow"), ("sendAt", "2026-12-24T25:00:00Z"),
+                ("expiresAt", "2027-02-30T09:00:00Z"), ("sendAt", "2026-12-24T09:00:00+0100"),
+                ("expiresAt", "10000-01-01T00:00:00Z"),
+            ] {
+                let response = try await scenario.sendBulk(items, extra: [field: text])
+                expectProblem(
+                    response,
+                    status: 400,
+                    Self.invalid(
+                        field,
+                        "\(field) '\(text)' is not a valid RFC 3339 instant. Send a real date "
+                            + "and time with its offset, like 2026-12-24T09:00:00Z or "
+                            + "2026-12-24T09:00:00.000-03:00."
+                    )
                 )
-            )
+            }
 
             let sendAt = Date().addingTimeInterval(3600)
             let expiresBefore = try await scenario.sendBulk(

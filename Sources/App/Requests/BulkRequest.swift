@@ -35,16 +35,15 @@ struct BulkRequest: Sendable {
         }
     }
 
-    /// Reads an ISO 8601 instant with a time zone, such as `2026-12-24T09:00:00Z`.
+    /// Reads an RFC 3339 instant with its offset, such as `2026-12-24T09:00:00Z`.
     private static func instant(_ body: JSONObjectReader, _ key: String) throws(Problem) -> Date? {
         guard let text = try body.optionalString(key) else { return nil }
-        let plain = Date.ISO8601FormatStyle()
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        guard let date = (try? plain.parse(text)) ?? (try? fractional.parse(text)) else {
+        guard let date = RFC3339.parse(text) else {
             throw Problem.invalidField(
                 key,
-                "\(key) '\(text)' is not an ISO 8601 instant. Send it like "
-                    + "2026-12-24T09:00:00Z or 2026-12-24T09:00:00.000-03:00."
+                "\(key) '\(text)' is not a valid RFC 3339 instant. Send a real date and time "
+                    + "with its offset, like 2026-12-24T09:00:00Z or "
+                    + "2026-12-24T09:00:00.000-03:00."
             )
         }
         return date
