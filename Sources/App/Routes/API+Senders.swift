@@ -29,6 +29,11 @@ extension API {
             try await pool.withConnection { connection in try SenderStore.insert(connection, sender)
             }
         } catch let error as PostgresError where error.isUniqueViolation {
+            if let holder = try await numberHolder(error, tenant: tenant, number: number.digits),
+                holder != waba.id
+            {
+                throw Self.numberInUse(number.digits, holder: holder, field: "number")
+            }
             throw Problem(
                 .conflict,
                 status: 409,
@@ -70,22 +75,34 @@ extension API {
         let senderID = try context.uuidParameter("senderId", resource: "sender")
         let request = try SenderRequest.change(try context.jsonBody())
 
-        let updated = try await pool.withTransaction { connection in
-            guard var sender = try SenderStore.find(connection, id: senderID, wabaID: waba.id)
-            else {
-                throw Problem.notFound("sender", id: senderID.uuidString.lowercased())
+        let updated: Sender
+        do {
+            updated = try await pool.withTransaction { connection in
+                guard var sender = try SenderStore.find(connection, id: senderID, wabaID: waba.id)
+                else {
+                    throw Problem.notFound("sender", id: senderID.uuidString.lowercased())
+                }
+                if let status = request.status {
+                    sender.status = status
+                }
+                if let rate = request.messagesPerSecond {
+                    sender.messagesPerSecond = rate
+                }
+                if let quality = request.quality, quality != sender.quality {
+                    sender.quality = quality
+                    sender.score = quality.initialScore
+                }
+                return try SenderStore.update(connection, sender)
             }
-            if let status = request.status {
-                sender.status = status
+        } catch let error as PostgresError where error.isUniqueViolation {
+            // Only a DISABLED sender set ACTIVE or PAUSED again can collide.
+            let number = try await pool.withConnection { connection in
+                try SenderStore.find(connection, id: senderID, wabaID: waba.id)?.number
             }
-            if let rate = request.messagesPerSecond {
-                sender.messagesPerSecond = rate
-            }
-            if let quality = request.quality, quality != sender.quality {
-                sender.quality = quality
-                sender.score = quality.initialScore
-            }
-            return try SenderStore.update(connection, sender)
+            guard let number,
+                let holder = try await numberHolder(error, tenant: tenant, number: number)
+            else { throw error }
+            throw Self.numberInUse(number, holder: holder, field: "status")
         }
         context.logger.info(
             "sender updated",
@@ -96,5 +113,29 @@ extension API {
             ]
         )
         return JSONResponse.make(updated)
+    }
+
+    /// Returns the WABA that holds `number` when `error` broke the one-WABA-per-number rule.
+    private func numberHolder(
+        _ error: PostgresError,
+        tenant: Tenant,
+        number: String
+    ) async throws -> UUID? {
+        guard error.constraint == "senders_number_in_use" else { return nil }
+        return try await pool.withConnection { connection in
+            try SenderStore.wabaUsingNumber(connection, tenantID: tenant.id, number: number)
+        }
+    }
+
+    private static func numberInUse(_ number: String, holder: UUID, field: String) -> Problem {
+        Problem(
+            .conflict,
+            status: 409,
+            title: "Number in use",
+            detail: "The number \(number) is already an ACTIVE or PAUSED sender of WABA "
+                + "\(holder.uuidString.lowercased()). A WhatsApp number belongs to one WABA: set "
+                + "that sender DISABLED first.",
+            field: field
+        )
     }
 }

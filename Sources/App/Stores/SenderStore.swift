@@ -12,13 +12,28 @@ enum SenderStore {
     static func insert(_ connection: PostgresConnection, _ sender: Sender) throws {
         try connection.execute(
             """
-            INSERT INTO senders (id, waba_id, number, status, quality, score,
+            INSERT INTO senders (id, waba_id, tenant_id, number, status, quality, score,
                                  messages_per_second, created_at, updated_at)
-            VALUES (\(sender.id), \(sender.wabaId), \(sender.number), \(sender.status.rawValue),
-                    \(sender.quality.rawValue), \(sender.score), \(sender.messagesPerSecond),
-                    \(sender.createdAt), \(sender.updatedAt))
+            SELECT \(sender.id), id, tenant_id, \(sender.number), \(sender.status.rawValue),
+                   \(sender.quality.rawValue), \(sender.score), \(sender.messagesPerSecond),
+                   \(sender.createdAt), \(sender.updatedAt)
+            FROM wabas WHERE id = \(sender.wabaId)
             """
         )
+    }
+
+    /// Returns the WABA in which the tenant's `number` is an ACTIVE or PAUSED sender, if any.
+    static func wabaUsingNumber(
+        _ connection: PostgresConnection,
+        tenantID: UUID,
+        number: String
+    ) throws -> UUID? {
+        try connection.query(
+            """
+            SELECT waba_id FROM senders
+            WHERE tenant_id = \(tenantID) AND number = \(number) AND status <> 'DISABLED'
+            """
+        ).first?.decode("waba_id")
     }
 
     static func list(_ connection: PostgresConnection, wabaID: UUID) throws -> [Sender] {
