@@ -75,6 +75,10 @@ def parse_arguments():
     parser.add_argument("--reports", choices=("both", "on", "off"), default="both",
                         help="run the main bulk with the simulator's reports on, off or both "
                         "(default both)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="bulks of --messages sent one after another through one instance, "
+                        "with reports off, to see whether memory grows with the messages sent "
+                        "(default 3; 0 skips it)")
     parser.add_argument("--timeout", type=float, default=900,
                         help="seconds one scenario may take before the bench fails "
                         "(default 900)")
@@ -86,6 +90,8 @@ def parse_arguments():
         parser.error("--small-messages must be from 0 to 100000")
     if not 0 <= arguments.naive_messages <= 1_000_000:
         parser.error("--naive-messages must be from 0 to 1000000")
+    if not 0 <= arguments.repeats <= 20:
+        parser.error("--repeats must be from 0 to 20")
     if not 1 <= arguments.instances <= 16:
         parser.error("--instances must be from 1 to 16")
     if not 1 <= arguments.senders <= 100:
@@ -256,13 +262,18 @@ def postgres_cpu_seconds(postmaster_pid):
     return total
 
 
-def peak_memory_mib(pid):
-    """Return VmHWM, the peak resident set size, in MiB."""
+def status_mib(pid, name):
+    """Return the field `name` of /proc/PID/status, given there in kB, in MiB."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{name}:"):
                 return int(line.split()[1]) / 1024
-    raise BenchError(f"/proc/{pid}/status has no VmHWM line")
+    raise BenchError(f"/proc/{pid}/status has no {name} line")
+
+
+def peak_memory_mib(pid):
+    """Return VmHWM, the peak resident set size, in MiB."""
+    return status_mib(pid, "VmHWM")
 
 
 def psql(sql):
@@ -297,9 +308,10 @@ class Instance:
 class Deployment:
     """The simulator and the WabaRouter instances of one scenario."""
 
-    def __init__(self, context, name):
+    def __init__(self, context, name, instance_count=None):
         self.context = context
         self.name = name
+        self.instance_count = instance_count or context.arguments.instances
         self.simulator_port = 0
         self.simulator = None
         self.instances = []
@@ -316,7 +328,7 @@ class Deployment:
             self.context.state_dir / f"{self.name}-simulator.log")
         wait_until_ready(self.simulator_port, "/simulator/stats", self.simulator,
                              "infobip-sim")
-        for index in range(arguments.instances):
+        for index in range(self.instance_count):
             port = free_port()
             env = dict(self.context.server_env, PORT=str(port), HOST="127.0.0.1",
                        PUBLIC_URL=f"http://127.0.0.1:{port}")
@@ -539,6 +551,66 @@ def run_bulk(context, scenario_index, count, reports):
 
 
 # ----------------------------------------------------------------------------------------------
+# Memory over repeated bulks
+
+
+# Each repeated bulk takes its recipients from its own block, after those of the scenarios, so
+# that no (sender, recipient) pair waits for Meta's pair spacing.
+REPEAT_RECIPIENT_BLOCK = 50
+
+
+@dataclass
+class RepeatResult:
+    messages: int
+    idle_rss: float = 0
+    # (VmRSS, VmHWM) in MiB after each bulk was sent.
+    after_each: list = field(default_factory=list)
+
+    @property
+    def is_flat(self):
+        """Whether the last bulk raised the peak by at most 10 % over the first bulk's peak."""
+        return self.after_each[-1][1] <= self.after_each[0][1] * 1.1
+
+
+def run_repeated(context, scenario_index, count, repeats):
+    """Send `repeats` bulks of `count` through one instance and read its memory after each."""
+    label = f"{repeats} bulks of {count:,}"
+    result = RepeatResult(count)
+    deployment = Deployment(context, f"scenario{scenario_index}", instance_count=1)
+    log(f"{label}: starting infobip-sim and 1 WabaRouter instance")
+    deployment.start()
+    try:
+        instance = deployment.instances[0]
+        api = Client(instance.port, context.token, timeout=context.arguments.timeout)
+        simulator = Client(deployment.simulator_port)
+        waba_id = create_waba(api, simulator, scenario_index, context.arguments, reports=False)
+        result.idle_rss = status_mib(instance.process.pid, "VmRSS")
+        for repeat in range(repeats):
+            body = build_bulk_body(waba_id, REPEAT_RECIPIENT_BLOCK + repeat, count)
+            log(f"{label}: posting bulk {repeat + 1}")
+            bulk_id = api.request("POST", "/messages/bulk", body)["bulkId"]
+            wait_until_sent(deployment, simulator, bulk_id, count * (repeat + 1),
+                            context.arguments.timeout)
+            result.after_each.append((status_mib(instance.process.pid, "VmRSS"),
+                                      peak_memory_mib(instance.process.pid)))
+        api.close()
+        simulator.close()
+    finally:
+        deployment.stop()
+    return result
+
+
+def print_repeated(result):
+    print(f"\nmemory over {len(result.after_each)} bulks of {result.messages:,} sent one after "
+          "another through one instance (simulator reports off)")
+    rows = [("idle, before the first bulk", f"VmRSS {result.idle_rss:.1f} MiB")]
+    for index, (rss, hwm) in enumerate(result.after_each):
+        rows.append((f"after bulk {index + 1} ({result.messages * (index + 1):,} messages)",
+                     f"VmRSS {rss:.1f} MiB, VmHWM {hwm:.1f} MiB"))
+    print_rows(rows)
+
+
+# ----------------------------------------------------------------------------------------------
 # Naive baseline
 
 
@@ -673,7 +745,7 @@ def print_naive(result, extrapolate_to):
     ])
 
 
-def print_targets(main, small, naive):
+def print_targets(main, small, naive, repeated):
     """Print each target as met or missed, from the first run of the main bulk."""
     print(f"\ntargets, from the {main.label} "
           f"(simulator reports {'on' if main.reports else 'off'})")
@@ -687,14 +759,21 @@ def print_targets(main, small, naive):
         ratio = main.rate / naive.rate
         lines.append(("at least 20x the naive baseline", ratio >= 20,
                       f"{ratio:.1f}x ({main.rate:.0f} / {naive.rate:.0f} messages/s)"))
+    if repeated is not None and len(repeated.after_each) > 1:
+        first_peak = repeated.after_each[0][1]
+        last_peak = repeated.after_each[-1][1]
+        total = repeated.messages * len(repeated.after_each)
+        lines.append((
+            "memory flat in the number of messages (peak up 10 % at most)", repeated.is_flat,
+            f"peak {first_peak:.1f} MiB after {repeated.messages:,}, {last_peak:.1f} MiB "
+            f"after {total:,} through the same instance"))
     if small is not None:
         small_peak = max(small.peak_memory)
         large_peak = max(main.peak_memory)
         lines.append((
-            "memory flat in the number of messages", None,
-            f"peak {small_peak:.1f} MiB at {small.messages:,}, {large_peak:.1f} MiB at "
-            f"{main.messages:,}: {large_peak / small_peak:.2f}x for "
-            f"{main.messages / small.messages:.0f}x the messages"))
+            "peak memory of a fresh instance, small and large bulk", None,
+            f"{small_peak:.1f} MiB at {small.messages:,}, {large_peak:.1f} MiB at "
+            f"{main.messages:,}"))
     width = max(len(name) for name, _, _ in lines)
     for name, met, value in lines:
         if met is None:
@@ -808,7 +887,12 @@ def run(context):
     if arguments.naive_messages:
         naive = run_naive(context, scenario, arguments.naive_messages)
         print_naive(naive, arguments.messages)
-    print_targets(results[0], small, naive)
+        scenario += 1
+    repeated = None
+    if arguments.repeats:
+        repeated = run_repeated(context, scenario, arguments.messages, arguments.repeats)
+        print_repeated(repeated)
+    print_targets(results[0], small, naive, repeated)
 
 
 def main():
