@@ -761,7 +761,8 @@ def print_targets(main, small, naive, repeated):
     if small is not None:
         small_peak = max(small.peak_memory)
         large_peak = max(main.peak_memory)
-        # A bulk held in memory would at least double the peak for ten times the messages.
+        # A bulk kept in memory would grow the peak with its items, far past this ratio for ten
+        # times the items.
         lines.append((
             f"memory flat in the number of messages (peak at {main.messages:,} at most "
             f"{FLAT_MEMORY_RATIO}x the peak at {small.messages:,})",

@@ -48,7 +48,7 @@ extension HTTPServer {
         /// lock everyone else out. Past the limit, new connections wait in the listen backlog
         /// until an open one closes. Each worker thread takes an equal share. When the
         /// process's soft limit on open files is below twice this number plus 256 (a spooled
-        /// body holds a second descriptor), ``HTTPServer/start()`` raises it as far as the
+        /// body uses a second descriptor), ``HTTPServer/start()`` raises it as far as the
         /// hard limit allows, and logs a warning when the hard limit is lower.
         public var connectionLimit: Int
 

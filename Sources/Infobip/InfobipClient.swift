@@ -361,9 +361,9 @@ public struct InfobipClient: Sendable {
             }
             task.resume()
             let deadline = DispatchTime.now() + timeout.timeInterval
-            // The timer holds the task weakly: a strong reference kept every finished task, with
+            // The timer references the task weakly: a strong reference kept every finished task, with
             // its request body, alive until its deadline, which grew the resident set by tens of
-            // MiB while a bulk was sent. The session holds a task until it completes.
+            // MiB while a bulk was sent. The session keeps a task until it completes.
             DispatchQueue.global().asyncAfter(deadline: deadline) { [weak task] in
                 if completion.finish(.success(nil)) {
                     task?.cancel()

@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// What `GET /bulks/{id}` says about a bulk that is still sending.
+/// What `GET /bulks/{id}` reports about a bulk that is still sending.
 @Suite struct BulkViewTests {
     /// Due messages held back only by the senders' rate are reported as waiting for sender
     /// capacity, while the bulk is SENDING and has an estimate.

@@ -115,7 +115,7 @@ extension API {
         return JSONResponse.make(updated)
     }
 
-    /// Returns the WABA that holds `number` when `error` broke the one-WABA-per-number rule.
+    /// Returns the WABA that uses `number` when `error` broke the one-WABA-per-number rule.
     private func numberHolder(
         _ error: PostgresError,
         tenant: Tenant,

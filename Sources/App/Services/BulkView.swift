@@ -109,7 +109,7 @@ struct BulkView: Sendable, Encodable {
     private static let noActiveSender = "no-active-sender"
 
     /// Returns when the pending messages will have gone: at the current rate, and no earlier
-    /// than the latest instant a wait ends. Nil while nothing can be said, such as with no
+    /// than the latest instant a wait ends. Nil when no estimate is possible: with no
     /// ACTIVE sender or no rate yet.
     private static func estimate(pending: Int, rate: Double, waits: [Wait], now: Date) -> Date? {
         guard pending > 0, rate > 0,
