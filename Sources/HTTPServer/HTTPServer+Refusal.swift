@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension HTTPServer {
     /// A request the server answers itself, without calling the handler.

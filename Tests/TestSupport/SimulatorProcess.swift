@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A running `infobip-sim` process on a free loopback port.
 ///

@@ -1,5 +1,5 @@
-public import Foundation
-public import HTTPServer
+import Foundation
+import HTTPServer
 
 /// Builds JSON responses from `Encodable` values.
 enum JSONResponse {

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import HTTPServer
 
 /// An RFC 9457 problem document: the body of every error response.
