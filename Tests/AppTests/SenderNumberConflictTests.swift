@@ -131,4 +131,58 @@ import Testing
             #expect(response.json[string: "number"] == Self.number)
         }
     }
+
+    /// One request disables the number's sender in one WABA while another sets the number's
+    /// DISABLED sender in a second WABA ACTIVE. Every answer is 200 or 409, never a 500, and
+    /// the number never has two live senders.
+    @Test func concurrentSwapNeverFails() async throws {
+        try await withScenario { scenario in
+            let otherWaba = try await Self.addWaba(scenario)
+            let first = try await Self.addSender(scenario.client, wabaID: scenario.wabaID)
+            let firstPath =
+                "/wabas/\(scenario.wabaID)/senders/"
+                + (try #require(first.json[string: "id"]))
+            let second = try await scenario.client.send(
+                "POST",
+                "/wabas/\(otherWaba)/senders",
+                json: ["number": Self.number, "status": "DISABLED"]
+            )
+            let secondPath =
+                "/wabas/\(otherWaba)/senders/"
+                + (try #require(second.json[string: "id"]))
+            var statuses: Set<Int> = []
+            for round in 0..<40 {
+                let (active, disabled) =
+                    round.isMultiple(of: 2) ? (firstPath, secondPath) : (secondPath, firstPath)
+                async let disabling = scenario.client.send(
+                    "PATCH",
+                    active,
+                    json: ["status": "DISABLED"]
+                )
+                async let activating = scenario.client.send(
+                    "PATCH",
+                    disabled,
+                    json: ["status": "ACTIVE"]
+                )
+                let answers = try await [disabling, activating]
+                statuses.formUnion(answers.map(\.status))
+                // Put the pair back in the state the next round expects.
+                _ = try await scenario.client.send("PATCH", active, json: ["status": "DISABLED"])
+                let restored = try await scenario.client.send(
+                    "PATCH",
+                    disabled,
+                    json: ["status": "ACTIVE"]
+                )
+                #expect(restored.status == 200)
+                let live = try await scenario.integer(
+                    """
+                    SELECT count(*)::int AS value FROM senders
+                    WHERE number = \(Self.number) AND status <> 'DISABLED'
+                    """
+                )
+                #expect(live <= 1)
+            }
+            #expect(statuses.isSubset(of: [200, 409]), "statuses \(statuses.sorted())")
+        }
+    }
 }

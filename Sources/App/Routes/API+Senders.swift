@@ -25,23 +25,24 @@ extension API {
             updatedAt: now
         )
 
-        do {
-            try await pool.withConnection { connection in try SenderStore.insert(connection, sender)
+        try await retryingNumberConflicts(context) { () async throws(any Error) in
+            do {
+                try await pool.withConnection { connection in
+                    try SenderStore.insert(connection, sender)
+                }
+            } catch let error as PostgresError where error.isUniqueViolation {
+                guard error.constraint == Self.numberInUseIndex else {
+                    throw Problem(
+                        .conflict,
+                        status: 409,
+                        title: "Sender already registered",
+                        detail: "The number \(number.digits) is already a sender of this WABA. "
+                            + "Change it with PATCH /wabas/{id}/senders/{senderId}.",
+                        field: "number"
+                    )
+                }
+                throw try await numberConflict(tenant: tenant, number: number.digits, "number")
             }
-        } catch let error as PostgresError where error.isUniqueViolation {
-            if let holder = try await numberHolder(error, tenant: tenant, number: number.digits),
-                holder != waba.id
-            {
-                throw Self.numberInUse(number.digits, holder: holder, field: "number")
-            }
-            throw Problem(
-                .conflict,
-                status: 409,
-                title: "Sender already registered",
-                detail: "The number \(number.digits) is already a sender of this WABA. Change it "
-                    + "with PATCH /wabas/{id}/senders/{senderId}.",
-                field: "number"
-            )
         }
         context.logger.info(
             "sender created",
@@ -75,34 +76,38 @@ extension API {
         let senderID = try context.uuidParameter("senderId", resource: "sender")
         let request = try SenderRequest.change(try context.jsonBody())
 
-        let updated: Sender
-        do {
-            updated = try await pool.withTransaction { connection in
-                guard var sender = try SenderStore.find(connection, id: senderID, wabaID: waba.id)
-                else {
-                    throw Problem.notFound("sender", id: senderID.uuidString.lowercased())
+        let updated = try await retryingNumberConflicts(context) { () async throws(any Error) in
+            do {
+                return try await pool.withTransaction { connection in
+                    guard
+                        var sender = try SenderStore.find(
+                            connection,
+                            id: senderID,
+                            wabaID: waba.id
+                        )
+                    else {
+                        throw Problem.notFound("sender", id: senderID.uuidString.lowercased())
+                    }
+                    if let status = request.status {
+                        sender.status = status
+                    }
+                    if let rate = request.messagesPerSecond {
+                        sender.messagesPerSecond = rate
+                    }
+                    if let quality = request.quality, quality != sender.quality {
+                        sender.quality = quality
+                        sender.score = quality.initialScore
+                    }
+                    return try SenderStore.update(connection, sender)
                 }
-                if let status = request.status {
-                    sender.status = status
+            } catch let error as PostgresError where error.isUniqueViolation {
+                // Only a DISABLED sender set ACTIVE or PAUSED again can collide.
+                let number = try await pool.withConnection { connection in
+                    try SenderStore.find(connection, id: senderID, wabaID: waba.id)?.number
                 }
-                if let rate = request.messagesPerSecond {
-                    sender.messagesPerSecond = rate
-                }
-                if let quality = request.quality, quality != sender.quality {
-                    sender.quality = quality
-                    sender.score = quality.initialScore
-                }
-                return try SenderStore.update(connection, sender)
+                guard let number else { throw error }
+                throw try await numberConflict(tenant: tenant, number: number, "status")
             }
-        } catch let error as PostgresError where error.isUniqueViolation {
-            // Only a DISABLED sender set ACTIVE or PAUSED again can collide.
-            let number = try await pool.withConnection { connection in
-                try SenderStore.find(connection, id: senderID, wabaID: waba.id)?.number
-            }
-            guard let number,
-                let holder = try await numberHolder(error, tenant: tenant, number: number)
-            else { throw error }
-            throw Self.numberInUse(number, holder: holder, field: "status")
         }
         context.logger.info(
             "sender updated",
@@ -115,15 +120,54 @@ extension API {
         return JSONResponse.make(updated)
     }
 
-    /// Returns the WABA that uses `number` when `error` broke the one-WABA-per-number rule.
-    private func numberHolder(
-        _ error: PostgresError,
+    /// The partial unique index that keeps a number in one of a tenant's WABAs.
+    private static let numberInUseIndex = "senders_number_in_use"
+
+    /// Thrown when the sender that held a number was DISABLED between the failed write and the
+    /// lookup of its WABA, so the write may succeed if it runs again.
+    private struct NumberReleased: Error {}
+
+    /// Returns the 409 for a write that broke the one-WABA-per-number rule, naming the WABA
+    /// that uses `number`, or throws ``NumberReleased`` when no WABA uses it any more.
+    private func numberConflict(
         tenant: Tenant,
-        number: String
-    ) async throws -> UUID? {
-        guard error.constraint == "senders_number_in_use" else { return nil }
-        return try await pool.withConnection { connection in
+        number: String,
+        _ field: String
+    ) async throws -> Problem {
+        let holder = try await pool.withConnection { connection in
             try SenderStore.wabaUsingNumber(connection, tenantID: tenant.id, number: number)
+        }
+        guard let holder else { throw NumberReleased() }
+        return Self.numberInUse(number, holder: holder, field: field)
+    }
+
+    /// Runs `write` again, three times in all, while it collides with a sender that another
+    /// request disables at the same moment, and answers 409 when the number stays contended.
+    private func retryingNumberConflicts<Result: Sendable>(
+        _ context: RequestContext,
+        _ write: () async throws(any Error) -> Result
+    ) async throws -> Result {
+        for attempt in 1..<3 {
+            do {
+                return try await write()
+            } catch is NumberReleased {
+                context.logger.info(
+                    "sender write repeated because the number's holder was disabled meanwhile",
+                    ["attempt": String(attempt)]
+                )
+            }
+        }
+        do {
+            return try await write()
+        } catch is NumberReleased {
+            throw Problem(
+                .conflict,
+                status: 409,
+                title: "Number in use",
+                detail: "Another request is changing the senders that use this number. Repeat "
+                    + "the request.",
+                field: nil
+            )
         }
     }
 
