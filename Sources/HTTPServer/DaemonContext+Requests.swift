@@ -56,17 +56,34 @@ extension DaemonContext {
         }
         let methodName = method.map { String(cString: $0) } ?? ""
         let path = url.map { String(cString: $0) } ?? "/"
+        let fields = readConnectionValues(connection, kind: .HEADER_KIND)
         let context = RequestContext(
             connection: ConnectionHandle(pointer: connection),
             method: methodName,
             path: path,
             query: query,
-            headers: HTTPHeaders(readConnectionValues(connection, kind: .HEADER_KIND)),
+            headers: HTTPHeaders(fields.map { ($0, HeaderFieldSyntax.trimmed($1)) }),
             remoteAddress: LibraryInfo.clientAddress(of: connection),
             bodyPolicy: bodyPolicy(methodName, path)
         )
         requestSlot.pointee = Unmanaged.passRetained(context).toOpaque()
         requestStarted()
+
+        // libmicrohttpd keeps a name with whitespace before its colon as a field of its own,
+        // which no lookup finds, so a retry's Idempotency-Key would be lost without a trace.
+        if let name = fields.map(\.0).first(where: { !HeaderFieldSyntax.isValidName($0) }) {
+            let response = refusalResponse(
+                HTTPServer.Refusal(
+                    status: 400,
+                    message: "The header field name '\(name)' is not valid: HTTP allows only "
+                        + "letters, digits and !#$%&'*+-.^_`|~ in a name, and no whitespace "
+                        + "before the colon.",
+                    path: path
+                )
+            )
+            context.reject(with: response, responseQueued: true)
+            return queue(response, on: connection)
+        }
 
         // Queueing a response before the body arrives makes libmicrohttpd skip
         // "100 Continue" and close the connection after the response instead of reading the

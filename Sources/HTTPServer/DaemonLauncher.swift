@@ -167,6 +167,11 @@ struct DaemonLauncher {
                 settings.timeoutSeconds,
                 MHD_OPTION.CONNECTION_LIMIT.rawValue,
                 settings.connectionLimit,
+                // Strict parsing rejects a request that HTTP/1.1 forbids, such as whitespace
+                // between a field name and its colon, with 400, so that no header is dropped
+                // silently: a lost Idempotency-Key would let a retry send twice.
+                MHD_OPTION.STRICT_FOR_CLIENT.rawValue,
+                Int32(1),
                 MHD_OPTION.NOTIFY_COMPLETED.rawValue,
                 unsafeBitCast(completedCallback, to: OpaquePointer.self),
                 contextArgument,

@@ -242,4 +242,71 @@ import Testing
             )
         }
     }
+
+    @Test func foldedKeyHeaderRejected() async throws {
+        try await Self.run { scenario in
+            try await Self.expectKeyRejected(
+                scenario,
+                keys: ["order-1\r\n  more"],
+                detail: "The header 'Idempotency-Keymore' is not Idempotency-Key; a header value "
+                    + "continued on a second line arrives this way. Send the key on the header's "
+                    + "own line."
+            )
+        }
+    }
+
+    @Test func spaceBeforeColonRejected() async throws {
+        try await Self.run { scenario in
+            let token = try #require(scenario.client.bearerToken)
+            let response = try await RawHTTPClient.send(
+                port: scenario.server.port,
+                method: "POST",
+                path: "/messages/send",
+                headerFields: [
+                    ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
+                    ("Idempotency-Key ", "order-1"),
+                ],
+                body: try Self.encoded(Self.sendBody(scenario))
+            )
+            expectProblem(
+                response,
+                status: 400,
+                [
+                    "type": "urn:wabarouter:problem:malformed-request",
+                    "title": "Malformed request",
+                    "detail": "The header field name 'Idempotency-Key ' is not valid: HTTP allows "
+                        + "only letters, digits and !#$%&'*+-.^_`|~ in a name, and no whitespace "
+                        + "before the colon. Fix the request and send it again.",
+                    "instance": "/messages/send",
+                ]
+            )
+            #expect(try await Self.messageCount(scenario) == 0)
+        }
+    }
+
+    @Test func surroundingWhitespaceNotPartOfKey() async throws {
+        try await Self.run { scenario in
+            let token = try #require(scenario.client.bearerToken)
+            let body = try Self.encoded(Self.sendBody(scenario))
+            var answers: [TestResponse] = []
+            for key in ["order-1", "order-1 \t"] {
+                answers.append(
+                    try await RawHTTPClient.send(
+                        port: scenario.server.port,
+                        method: "POST",
+                        path: "/messages/send",
+                        headerFields: [
+                            ("Authorization", "Bearer \(token)"),
+                            ("Content-Type", "application/json"), ("Idempotency-Key", key),
+                        ],
+                        body: body
+                    )
+                )
+            }
+
+            #expect(answers.map(\.status) == [201, 201])
+            #expect(answers[1].body == answers[0].body)
+            #expect(try await scenario.simulator.sentMessages().count == 1)
+        }
+    }
 }

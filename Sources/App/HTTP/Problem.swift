@@ -72,6 +72,7 @@ public struct ProblemType: Sendable, Hashable {
     }
 
     public static let malformedJSON = ProblemType("malformed-json")
+    public static let malformedRequest = ProblemType("malformed-request")
     public static let missingField = ProblemType("missing-field")
     public static let invalidField = ProblemType("invalid-field")
     public static let unknownField = ProblemType("unknown-field")
@@ -125,6 +126,13 @@ extension Problem {
     /// The problem document for a request the HTTP server refused before the handler ran.
     static func refusal(_ refusal: HTTPServer.Refusal) -> Problem {
         switch refusal.status {
+        case 400:
+            Problem(
+                .malformedRequest,
+                status: 400,
+                title: "Malformed request",
+                detail: refusal.message + " Fix the request and send it again."
+            )
         case 413:
             Problem(
                 .payloadTooLarge,

@@ -17,6 +17,17 @@ extension IdempotencyKey {
         endpoint: String,
         bodyHash: Data
     ) throws(Problem) {
+        // libmicrohttpd 0.9.75 appends a folded continuation line (obs-fold) to the field
+        // name, so `Idempotency-Key: a` folded onto ` b` arrives as `Idempotency-Keyb: a`.
+        if let folded = request.headers.map(\.name).first(where: {
+            $0.count > 15 && $0.lowercased().hasPrefix("idempotency-key")
+        }) {
+            throw Problem.invalidField(
+                "Idempotency-Key",
+                "The header '\(folded)' is not Idempotency-Key; a header value continued on a "
+                    + "second line arrives this way. Send the key on the header's own line."
+            )
+        }
         let keys = request.headers.values(for: "Idempotency-Key")
         guard let key = keys.first else { return nil }
         guard keys.count == 1 else {
