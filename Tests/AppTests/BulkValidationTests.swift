@@ -172,6 +172,22 @@ import Testing
                 )
             }
 
+            for (field, text) in [
+                ("sendAt", "1969-12-31T23:59:59Z"), ("sendAt", "1582-10-14T12:00:00Z"),
+                ("expiresAt", "9999-01-01T00:00:00Z"), ("expiresAt", "9999-12-31T23:59:59-23:59"),
+            ] {
+                let response = try await scenario.sendBulk(items, extra: [field: text])
+                expectProblem(
+                    response,
+                    status: 400,
+                    Self.invalid(
+                        field,
+                        "\(field) '\(text)' is outside the accepted range. Send an instant from "
+                            + "1970-01-01T00:00:00Z up to, not including, 9999-01-01T00:00:00Z."
+                    )
+                )
+            }
+
             let sendAt = Date().addingTimeInterval(3600)
             let expiresBefore = try await scenario.sendBulk(
                 items,

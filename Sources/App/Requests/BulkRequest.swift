@@ -35,6 +35,12 @@ struct BulkRequest: Sendable {
         }
     }
 
+    /// The accepted range of `sendAt` and `expiresAt`. Dates before 1970 or near the year
+    /// 10000 mean a mistake, and responses format instants before 1582 in the Julian calendar
+    /// and instants rounded into the year 10000 with five digits, which no client expects.
+    private static let earliestInstant = Date(timeIntervalSince1970: 0)
+    private static let latestInstant = Date(timeIntervalSince1970: 253_370_764_800)
+
     /// Reads an RFC 3339 instant with its offset, such as `2026-12-24T09:00:00Z`.
     private static func instant(_ body: JSONObjectReader, _ key: String) throws(Problem) -> Date? {
         guard let text = try body.optionalString(key) else { return nil }
@@ -44,6 +50,13 @@ struct BulkRequest: Sendable {
                 "\(key) '\(text)' is not a valid RFC 3339 instant. Send a real date and time "
                     + "with its offset, like 2026-12-24T09:00:00Z or "
                     + "2026-12-24T09:00:00.000-03:00."
+            )
+        }
+        guard (Self.earliestInstant..<Self.latestInstant).contains(date) else {
+            throw Problem.invalidField(
+                key,
+                "\(key) '\(text)' is outside the accepted range. Send an instant from "
+                    + "1970-01-01T00:00:00Z up to, not including, 9999-01-01T00:00:00Z."
             )
         }
         return date
