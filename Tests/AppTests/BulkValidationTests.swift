@@ -264,13 +264,14 @@ import Testing
         }
     }
 
-    @Test func nonJSONContentTypeRejected() async throws {
+    @Test(arguments: ["text/plain", "application/jsonp", "application/json-patch+json", ""])
+    func nonJSONContentTypeRejected(contentType: String) async throws {
         try await Self.run { scenario in
             let response = try await scenario.client.send(
                 "POST",
                 "/messages/bulk",
                 body: Data(#"{"wabaId":"x"}"#.utf8),
-                headers: ["Content-Type": "text/plain"]
+                headers: ["Content-Type": contentType]
             )
             expectProblem(
                 response,
@@ -284,6 +285,22 @@ import Testing
                 ]
             )
             try await Self.expectNothingStored(scenario)
+        }
+    }
+
+    @Test func jsonWithCharsetAccepted() async throws {
+        try await Self.run { scenario in
+            let body = try JSONSerialization.data(withJSONObject: [
+                "wabaId": scenario.wabaID, "templateName": "order_update", "language": "en",
+                "messages": Scenario.bulkItems(Scenario.recipients(1)),
+            ])
+            let response = try await scenario.client.send(
+                "POST",
+                "/messages/bulk",
+                body: body,
+                headers: ["Content-Type": "Application/JSON ; charset=utf-8"]
+            )
+            #expect(response.status == 202)
         }
     }
 

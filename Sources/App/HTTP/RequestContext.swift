@@ -26,8 +26,17 @@ public struct RequestContext: Sendable {
 
     /// Returns the body as a JSON object, after checking its media type.
     func jsonBody() throws(Problem) -> JSONObjectReader {
-        let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") else {
+        try requireJSONContentType()
+        return try JSONObjectReader(JSONValue.parse(request.body))
+    }
+
+    /// Throws a 415 unless `Content-Type` is `application/json`, with parameters such as
+    /// `charset` allowed. The media type is compared whole, so `application/jsonp` is not JSON.
+    func requireJSONContentType() throws(Problem) {
+        let contentType = request.headers["Content-Type"] ?? ""
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        guard mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        else {
             throw Problem(
                 .unsupportedMediaType,
                 status: 415,
@@ -35,6 +44,5 @@ public struct RequestContext: Sendable {
                 detail: "The request body must be JSON. Send Content-Type: application/json."
             )
         }
-        return try JSONObjectReader(JSONValue.parse(request.body))
     }
 }

@@ -10,15 +10,7 @@ extension API {
 
     /// Accepts a bulk: 202 with its id, the number of messages accepted and each rejected item.
     func createBulk(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {
-        let contentType = context.request.headers["Content-Type"]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/json") else {
-            throw Problem(
-                .unsupportedMediaType,
-                status: 415,
-                title: "Unsupported media type",
-                detail: "The request body must be JSON. Send Content-Type: application/json."
-            )
-        }
+        try context.requireJSONContentType()
         let key = try IdempotencyKey(
             request: context.request,
             tenantID: tenant.id,
