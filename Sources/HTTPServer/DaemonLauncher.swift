@@ -37,8 +37,11 @@ struct DaemonLauncher {
     func launch(
         handler: @escaping @Sendable (HTTPRequest) async -> HTTPResponse
     ) throws(HTTPServerError) -> RunningDaemon {
-        let settings = try validatedSettings()
-        reserveFileDescriptors(forConnections: settings.connectionLimit)
+        var settings = try validatedSettings()
+        settings.connectionLimit = reserveFileDescriptors(
+            forConnections: settings.connectionLimit,
+            threadCount: settings.threadCount
+        )
         let context = DaemonContext(
             bodyPolicy: configuration.bodyPolicy,
             spoolDirectory: configuration.spoolDirectory,
@@ -113,23 +116,30 @@ struct DaemonLauncher {
     }
 
     /// Raises the soft limit on open files so that `connectionLimit` connections, each with a
-    /// possible spool file, fit next to the descriptors the rest of the process uses.
-    private func reserveFileDescriptors(forConnections connectionLimit: UInt32) {
-        let wanted = 2 * UInt64(connectionLimit) + 256
+    /// possible spool file, fit next to the descriptors the rest of the process uses, and
+    /// returns the connection limit that fits: lower than requested when the hard limit is.
+    private func reserveFileDescriptors(
+        forConnections connectionLimit: UInt32,
+        threadCount: UInt32
+    ) -> UInt32 {
+        let reserved: UInt64 = 256
+        let wanted = 2 * UInt64(connectionLimit) + reserved
         guard let limit = OpenFileLimit.raiseSoftLimit(to: wanted) else {
             logger.warning("Failed to read the open file limit", ["wanted": String(wanted)])
-            return
+            return connectionLimit
         }
-        if limit.soft < wanted {
-            logger.warning(
-                "Open file limit is below what the connection limit needs",
-                [
-                    "openFileLimit": String(limit.soft),
-                    "wanted": String(wanted),
-                    "connectionLimit": String(connectionLimit),
-                ]
-            )
-        }
+        guard limit.soft < wanted else { return connectionLimit }
+        let fitting = limit.soft > reserved ? (limit.soft - reserved) / 2 : 0
+        let lowered = UInt32(clamping: max(fitting, UInt64(threadCount)))
+        logger.info(
+            "Connection limit lowered to fit the open file limit",
+            [
+                "openFileLimit": String(limit.soft),
+                "requestedConnectionLimit": String(connectionLimit),
+                "connectionLimit": String(lowered),
+            ]
+        )
+        return lowered
     }
 
     /// Calls `MHD_start_daemon_va` with the options as (option, value) pairs ending in

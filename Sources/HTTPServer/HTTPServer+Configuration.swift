@@ -49,7 +49,8 @@ extension HTTPServer {
         /// until an open one closes. Each worker thread takes an equal share. When the
         /// process's soft limit on open files is below twice this number plus 256 (a spooled
         /// body uses a second descriptor), ``HTTPServer/start()`` raises it as far as the
-        /// hard limit allows, and logs a warning when the hard limit is lower.
+        /// hard limit allows. When the hard limit is lower, the server lowers this limit to
+        /// fit and logs it at info level.
         public var connectionLimit: Int
 
         /// Builds the responses the server sends on its own: a body over its limit (413), a
