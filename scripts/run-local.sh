@@ -57,6 +57,20 @@ if [ "$(id -u)" -eq 0 ]; then
     # The postgres user must reach the folders on the way to the cluster.
     chmod o+x "$state_dir"
     chown postgres:postgres "$socket_dir" "$log_dir"
+    if ! runuser -u postgres -- test -x "$state_dir"; then
+        blocked="$state_dir"
+        folder=$(dirname "$state_dir")
+        while [ "$folder" != "/" ]; do
+            if ! runuser -u postgres -- test -x "$folder"; then
+                blocked="$folder"
+            fi
+            folder=$(dirname "$folder")
+        done
+        echo "run-local: the postgres user cannot enter $blocked, so the embedded PostgreSQL" \
+            "cannot use $state_dir. Run 'chmod o+x $blocked', clone into a folder others" \
+            "can enter, or set DATABASE_URL to a server of your own." >&2
+        exit 1
+    fi
 fi
 
 if [ ! -f "$data_dir/PG_VERSION" ]; then

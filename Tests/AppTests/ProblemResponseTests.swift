@@ -194,8 +194,8 @@ import Testing
                 [
                     "type": "urn:wabarouter:problem:unauthorized", "title": "Unauthorized",
                     "detail": "The request has no Authorization: Bearer header. Send "
-                        + "Authorization: Bearer <key> with a key printed by `wabarouter tenant "
-                        + "create`.",
+                        + "Authorization: Bearer <key> with the key that `make run` printed on "
+                        + "its first start, or one from `wabarouter tenant create`.",
                     "instance": instance,
                 ]
             )

@@ -29,8 +29,8 @@ struct Authenticator: Sendable {
             .unauthorized,
             status: 401,
             title: "Unauthorized",
-            detail: reason + " Send Authorization: Bearer <key> with a key printed by "
-                + "`wabarouter tenant create`."
+            detail: reason + " Send Authorization: Bearer <key> with the key that `make run` "
+                + "printed on its first start, or one from `wabarouter tenant create`."
         )
         // RFC 6750 names the scheme a client must use in every 401.
         problem.headerFields["WWW-Authenticate"] = "Bearer"
