@@ -72,8 +72,8 @@ import Testing
                 status: 400,
                 [
                     "type": "urn:wabarouter:problem:malformed-json", "title": "Malformed JSON",
-                    "detail": "The request body is not valid JSON. Send a JSON object with "
-                        + "Content-Type: application/json.",
+                    "detail": "The request body is not valid JSON: unexpected end of input at "
+                        + "byte 11. Send a JSON object with Content-Type: application/json.",
                     "instance": instance,
                 ]
             )

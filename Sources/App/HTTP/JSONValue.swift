@@ -66,13 +66,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
             if error.cause == .duplicateMember, let path = error.path {
                 throw Problem.duplicateMember(path)
             }
-            throw Problem(
-                .malformedJSON,
-                status: 400,
-                title: "Malformed JSON",
-                detail: "The request body is not valid JSON. Send a JSON object with "
-                    + "Content-Type: application/json."
-            )
+            throw Problem.malformedJSON(error)
         }
     }
 
@@ -177,6 +171,17 @@ extension String {
 }
 
 extension Problem {
+    /// Returns the 400 problem for a body that is not JSON, with where and why parsing failed.
+    static func malformedJSON(_ error: JSONStreamError) -> Problem {
+        Problem(
+            .malformedJSON,
+            status: 400,
+            title: "Malformed JSON",
+            detail: "The request body is not valid JSON: \(error.reason) at byte "
+                + "\(error.offset). Send a JSON object with Content-Type: application/json."
+        )
+    }
+
     /// Returns the 400 problem for a body whose object at `path` repeats its member name.
     static func duplicateMember(_ path: String) -> Problem {
         Problem(

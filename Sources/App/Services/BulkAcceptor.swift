@@ -437,13 +437,7 @@ struct BulkAcceptor: Sendable {
             return Problem.duplicateMember(path)
         }
         guard error.cause == .invalidJSON else { return error }
-        return Problem(
-            .malformedJSON,
-            status: 400,
-            title: "Malformed JSON",
-            detail: "The request body is not valid JSON: \(error.reason) at byte "
-                + "\(error.offset). Send a JSON object with Content-Type: application/json."
-        )
+        return Problem.malformedJSON(error)
     }
 
     private static func bulkID(in body: Data) -> UUID? {
