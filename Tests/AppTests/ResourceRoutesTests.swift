@@ -207,19 +207,28 @@ import Testing
         }
     }
 
-    /// No log line of a whole send carries the Infobip key or the tenant's bearer key.
+    /// No log line of a whole send, or of a request with a wrong bearer key, carries the
+    /// Infobip key, a bearer key or the server's secret key, at debug level.
     @Test func logsCarryNoSecrets() async throws {
         try await withScenario { scenario in
             try await scenario.addSender(Scenario.randomNumber())
             try await scenario.addTemplate()
             let response = try await scenario.send()
             _ = try await scenario.waitForStatus(response.json[string: "id"] ?? "", "SEEN")
+            let wrongKey = "wr_wrong-key-that-must-not-be-logged"
+            let rejected = try await HTTPTestClient(
+                baseURL: scenario.server.baseURL,
+                bearerToken: wrongKey
+            ).send("GET", "/wabas", body: nil)
+            #expect(rejected.status == 401)
 
             let token = try #require(scenario.client.bearerToken)
             let lines = scenario.server.logs.records.map { $0.jsonLine() }
             #expect(!lines.isEmpty)
             #expect(!lines.contains { $0.contains("test-infobip-key-1234") })
             #expect(!lines.contains { $0.contains(token) })
+            #expect(!lines.contains { $0.contains(wrongKey) })
+            #expect(!lines.contains { $0.contains(TestServer.sharedSecretKey.hex) })
         }
     }
 }
