@@ -187,6 +187,24 @@ import Testing
         }
     }
 
+    /// Posts the send body over a raw socket with the bearer key, `Content-Type` and `extra`
+    /// header lines in order, so that a name may repeat or carry whitespace.
+    static func postRaw(
+        _ scenario: Scenario,
+        extra: [(name: String, value: String)]
+    ) async throws -> TestResponse {
+        let token = try #require(scenario.client.bearerToken)
+        return try await RawHTTPClient.send(
+            port: scenario.server.port,
+            method: "POST",
+            path: "/messages/send",
+            headerFields: [
+                ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
+            ] + extra,
+            body: try encoded(sendBody(scenario))
+        )
+    }
+
     /// Posts a send body with `keys` as `Idempotency-Key` header lines, in order, and checks
     /// the 400 that names the header and stores nothing.
     static func expectKeyRejected(
@@ -195,16 +213,7 @@ import Testing
         detail: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        let token = try #require(scenario.client.bearerToken)
-        let response = try await RawHTTPClient.send(
-            port: scenario.server.port,
-            method: "POST",
-            path: "/messages/send",
-            headerFields: [
-                ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
-            ] + keys.map { ("Idempotency-Key", $0) },
-            body: try encoded(sendBody(scenario))
-        )
+        let response = try await postRaw(scenario, extra: keys.map { ("Idempotency-Key", $0) })
         expectProblem(
             response,
             status: 400,
@@ -257,16 +266,9 @@ import Testing
 
     @Test func spaceBeforeColonRejected() async throws {
         try await Self.run { scenario in
-            let token = try #require(scenario.client.bearerToken)
-            let response = try await RawHTTPClient.send(
-                port: scenario.server.port,
-                method: "POST",
-                path: "/messages/send",
-                headerFields: [
-                    ("Authorization", "Bearer \(token)"), ("Content-Type", "application/json"),
-                    ("Idempotency-Key ", "order-1"),
-                ],
-                body: try Self.encoded(Self.sendBody(scenario))
+            let response = try await Self.postRaw(
+                scenario,
+                extra: [("Idempotency-Key ", "order-1")]
             )
             expectProblem(
                 response,
@@ -286,22 +288,9 @@ import Testing
 
     @Test func surroundingWhitespaceNotPartOfKey() async throws {
         try await Self.run { scenario in
-            let token = try #require(scenario.client.bearerToken)
-            let body = try Self.encoded(Self.sendBody(scenario))
             var answers: [TestResponse] = []
             for key in ["order-1", "order-1 \t"] {
-                answers.append(
-                    try await RawHTTPClient.send(
-                        port: scenario.server.port,
-                        method: "POST",
-                        path: "/messages/send",
-                        headerFields: [
-                            ("Authorization", "Bearer \(token)"),
-                            ("Content-Type", "application/json"), ("Idempotency-Key", key),
-                        ],
-                        body: body
-                    )
-                )
+                answers.append(try await Self.postRaw(scenario, extra: [("Idempotency-Key", key)]))
             }
 
             #expect(answers.map(\.status) == [201, 201])
