@@ -188,8 +188,9 @@ enum DispatchStore {
     }
 
     /// Returns the theoretical instants of the pairs among `senderIDs` × `recipients` that are
-    /// not rested at `now`; a pair that is missing is rested. Each pair is looked up by its
-    /// key: matching both lists with `= ANY` let the planner scan every recent pair instead.
+    /// not rested at `now`; a pair that is missing is rested. The key starts with the
+    /// recipient, so the lookup takes one index probe per recipient, whatever the number of
+    /// senders.
     static func pairInstants(
         _ connection: PostgresConnection,
         senderIDs: [UUID],
@@ -198,11 +199,9 @@ enum DispatchStore {
     ) throws -> [BatchPlanner.Pair: Date] {
         let rows = try connection.query(
             """
-            SELECT p.sender_id, p.recipient, p.theoretical_at
-            FROM unnest(\(senderIDs)::uuid[]) AS s(id)
-            CROSS JOIN unnest(\(recipients)::text[]) AS r(recipient)
-            JOIN pair_pacing p ON p.sender_id = s.id AND p.recipient = r.recipient
-            WHERE p.theoretical_at > \(now)
+            SELECT sender_id, recipient, theoretical_at FROM pair_pacing
+            WHERE recipient = ANY(\(recipients)::text[]) AND sender_id = ANY(\(senderIDs)::uuid[])
+                AND theoretical_at > \(now)
             """
         )
         var instants: [BatchPlanner.Pair: Date] = [:]
