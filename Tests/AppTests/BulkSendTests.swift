@@ -47,6 +47,24 @@ import Testing
         )
     }
 
+    /// Returns whether `ANALYZE messages` has run on the scenario's database, waiting up to
+    /// 5 s for the statistics view to show it.
+    static func messagesAnalyzed(_ scenario: Scenario) async throws -> Bool {
+        for _ in 0..<50 {
+            let analyzed = try await scenario.integer(
+                """
+                SELECT (last_analyze IS NOT NULL)::int AS value FROM pg_stat_user_tables
+                WHERE relname = 'messages'
+                """
+            )
+            if analyzed == 1 {
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
     @Test func tenThousandMessagesSentOnce() async throws {
         try await Scenario.run { scenario in
             let senders = Self.senderNumbers(4)
@@ -77,6 +95,8 @@ import Testing
             let sizes = requests.map { $0["messageCount"] as? Int ?? 0 }
             #expect(requests.count <= 1_000)
             #expect((sizes.max() ?? 0) > 50)
+            // A bulk this large refreshes the planner's statistics of messages.
+            #expect(try await Self.messagesAnalyzed(scenario))
         }
     }
 

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import HTTPServer
+import Logging
 import Postgres
 
 extension API {
@@ -23,10 +24,43 @@ extension API {
             idempotencyKey: key,
             logger: context.logger
         )
+        if answer.storedMessages >= Self.analyzeThreshold {
+            refreshMessageStatistics(after: answer, logger: context.logger)
+        }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Location", value: "/bulks/\(answer.bulkID.postgresText)")
         return HTTPResponse(status: answer.status, headers: headers, body: answer.body)
+    }
+
+    /// Bulks of at least this many messages refresh the planner's statistics of `messages`.
+    static let analyzeThreshold = 10_000
+
+    /// Runs `ANALYZE messages` in the background once a large bulk is stored.
+    ///
+    /// The claim and maintenance queries pick among partial indexes on `queue_state`. With
+    /// statistics from a moment when nothing was queued, PostgreSQL judged every such index
+    /// empty and scanned all of a new bulk's rows on each claim: about 69 ms a claim and a
+    /// third of the throughput, measured on a database holding one sent bulk of 100,000.
+    /// Autovacuum would analyze only after a tenth of the table changed, which on a large
+    /// table a bulk never reaches. ANALYZE reads a fixed sample, so its cost does not grow
+    /// with the table.
+    private func refreshMessageStatistics(after answer: BulkAcceptor.Answer, logger: Logger) {
+        let pool = self.pool
+        let bulkID = answer.bulkID.postgresText
+        Task {
+            do {
+                try await pool.withConnection { connection in
+                    try connection.execute("ANALYZE messages")
+                }
+                logger.debug("message statistics refreshed", ["bulkId": bulkID])
+            } catch {
+                logger.warning(
+                    "refreshing message statistics failed",
+                    ["bulkId": bulkID, "error": String(describing: error)]
+                )
+            }
+        }
     }
 
     func getBulk(_ context: RequestContext, _ tenant: Tenant) async throws -> HTTPResponse {

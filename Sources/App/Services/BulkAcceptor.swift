@@ -23,6 +23,8 @@ struct BulkAcceptor: Sendable {
         var status: Int
         var body: Data
         var bulkID: UUID
+        /// Messages this request stored: 0 when it repeated an earlier request.
+        var storedMessages = 0
     }
 
     /// One rejected item of the answer.
@@ -184,7 +186,12 @@ struct BulkAcceptor: Sendable {
             expiresAt: header.expiresAt
         )
         let encoded = (try? JSONResponse.encoder.encode(answer)) ?? Data()
-        return Answer(status: 202, body: encoded, bulkID: bulk.id)
+        return Answer(
+            status: 202,
+            body: encoded,
+            bulkID: bulk.id,
+            storedMessages: bulk.accepted
+        )
     }
 
     private struct AcceptedBulk: Encodable {
