@@ -24,8 +24,17 @@ import Testing
 
             let seen = try await scenario.waitForStatus(messageID, "SEEN")
             #expect(seen[string: "status"] == "SEEN")
-            let history = seen[objects: "history"].map { $0[string: "status"] ?? "" }
-            #expect(history == ["QUEUED", "SENT", "DELIVERED", "SEEN"])
+            // The simulator posts a report again when the webhook's answer is slow, as Infobip
+            // does, and a repeat is kept in the history without being applied.
+            let history = seen[objects: "history"]
+            let applied = history.filter { $0["applied"] as? Bool == true }
+            #expect(
+                applied.map { $0[string: "status"] ?? "" } == [
+                    "QUEUED", "SENT", "DELIVERED", "SEEN",
+                ]
+            )
+            let repeats = history.filter { $0["applied"] as? Bool == false }
+            #expect(repeats.allSatisfy { ["DELIVERED", "SEEN"].contains($0[string: "status"]) })
 
             let sent = try await scenario.simulator.sentMessages()
             #expect(sent.count == 1)
