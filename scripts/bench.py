@@ -51,6 +51,7 @@ class BenchError(Exception):
 
 def parse_arguments():
     parser = argparse.ArgumentParser(
+        prog="scripts/bench.sh",
         description="Benchmark a WabaRouter bulk send against the Infobip simulator on "
         "loopback. Run it through scripts/bench.sh, which provides the database."
     )
@@ -576,7 +577,7 @@ def run_repeated(context, scenario_index, count, repeats):
     label = f"{repeats} bulks of {count:,}"
     result = RepeatResult(count)
     deployment = Deployment(context, f"scenario{scenario_index}", instance_count=1)
-    log(f"{label}: starting infobip-sim and 1 WabaRouter instance")
+    log(f"{label}: starting infobip-sim and 1 WabaRouter instance(s)")
     deployment.start()
     try:
         instance = deployment.instances[0]
