@@ -32,13 +32,26 @@ import Testing
         /// reports, so the resend repeats message ids that Infobip already has.
         case acceptedLate
 
-        /// The simulator's behaviour document for the next request of a sender.
+        /// The simulator's behaviour document for the next requests of a sender. It holds up
+        /// every request until the test resets the sender: one Infobip request may carry
+        /// several senders' messages, so a stall of one request per sender could all be taken
+        /// by B's requests.
         var senderBehavior: [String: Any] {
             switch self {
             case .neverAccepted:
-                ["behavior": "serverError", "delaySeconds": 4, "times": 1]
+                ["behavior": "serverError", "delaySeconds": 4, "times": 1_000]
             case .acceptedLate:
-                ["behavior": "hang", "hangSeconds": 4, "times": 1, "reports": []]
+                ["behavior": "hang", "hangSeconds": 4, "times": 1_000, "reports": []]
+            }
+        }
+
+        /// The behaviour set once A is killed. Reports are planned when a held-up request is
+        /// answered, so `acceptedLate` keeps them off, or A's accepted messages would get
+        /// theirs and never need the resend the test checks.
+        var resetBehavior: [String: Any] {
+            switch self {
+            case .neverAccepted: ["behavior": "accept"]
+            case .acceptedLate: ["behavior": "accept", "reports": []]
             }
         }
     }
@@ -49,9 +62,9 @@ import Testing
     /// complete through reports, or are sent again with the same Infobip message id once the
     /// report wait has passed.
     ///
-    /// Once a tenth of the bulk is sent, the simulator holds up the next request of each of the
-    /// 4 senders. B has 2 dispatch loops, so at least 2 of those 4 requests come from A, and A
-    /// is killed while it waits for one of them.
+    /// Once a tenth of the bulk is sent, the simulator holds up every request of the 4 senders,
+    /// so both instances soon wait on requests, and A is killed while it waits for one. The
+    /// senders are then reset, and requests sent after that are accepted.
     ///
     /// The two cases run one at a time, because each keeps two servers and the simulator busy
     /// and the machines running the suite may have two cores.
@@ -114,6 +127,10 @@ import Testing
         )
         a.kill(signal: SIGKILL)
         let killed = ContinuousClock.now
+        // Requests already held up keep their stall; every later request is accepted.
+        for number in setup.senderNumbers {
+            try await simulator.configureSender(number, stall.resetBehavior)
+        }
         let heldIDs = try await database.heldInfobipIDs(instanceID: instanceA)
         #expect(progress.sent > 0)
         #expect(progress.sent < recipients.count)
@@ -161,8 +178,8 @@ import Testing
 
     /// Waits until a tenth of the bulk is sent and A holds a batch claimed over 2 s ago, which
     /// only a request that `stall` holds up keeps that long. Once a tenth is sent it sets the
-    /// stall on every sender's next request, and again every 3 s until A holds such a batch.
-    /// It returns early, without such a batch, once 80 % is sent or after 60 s.
+    /// stall on every sender, again every 3 s until A holds such a batch. It returns early,
+    /// without such a batch, once 80 % is sent or after 60 s.
     private func waitForStalledBatch(
         _ stall: Stall,
         of instanceID: String,
