@@ -116,19 +116,21 @@ struct DaemonLauncher {
     }
 
     /// Raises the soft limit on open files so that `connectionLimit` connections, each with a
-    /// possible spool file, fit next to the descriptors the rest of the process uses, and
-    /// returns the connection limit that fits: lower than requested when the hard limit is.
+    /// possible spool file, fit next to the descriptors the rest of the process uses.
+    ///
+    /// - Returns: The connection limit that fits, lower than `connectionLimit` when the hard
+    ///   limit on open files is too low.
     private func reserveFileDescriptors(
         forConnections connectionLimit: UInt32,
         threadCount: UInt32
     ) -> UInt32 {
         let reserved: UInt64 = 256
-        let wanted = 2 * UInt64(connectionLimit) + reserved
-        guard let limit = OpenFileLimit.raiseSoftLimit(to: wanted) else {
-            logger.warning("Failed to read the open file limit", ["wanted": String(wanted)])
+        let needed = 2 * UInt64(connectionLimit) + reserved
+        guard let limit = OpenFileLimit.raiseSoftLimit(to: needed) else {
+            logger.warning("Failed to read the open file limit", ["needed": String(needed)])
             return connectionLimit
         }
-        guard limit.soft < wanted else { return connectionLimit }
+        guard limit.soft < needed else { return connectionLimit }
         let fitting = limit.soft > reserved ? (limit.soft - reserved) / 2 : 0
         let lowered = UInt32(clamping: max(fitting, UInt64(threadCount)))
         logger.info(

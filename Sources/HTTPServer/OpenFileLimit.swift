@@ -18,11 +18,11 @@ struct OpenFileLimit {
         return OpenFileLimit(soft: UInt64(limit.rlim_cur), hard: UInt64(limit.rlim_max))
     }
 
-    /// Raises the soft limit to `wanted`, or to the hard limit when that is lower, and returns
-    /// the limit now in force. A soft limit already at `wanted` or above stays as it is.
-    static func raiseSoftLimit(to wanted: UInt64) -> OpenFileLimit? {
+    /// Raises the soft limit to `requested`, or to the hard limit when that is lower, and returns
+    /// the limit now in force. A soft limit already at `requested` or above stays as it is.
+    static func raiseSoftLimit(to requested: UInt64) -> OpenFileLimit? {
         guard var limit = current() else { return nil }
-        let target = min(wanted, limit.hard)
+        let target = min(requested, limit.hard)
         guard limit.soft < target else { return limit }
         var raised = rlimit(rlim_cur: rlim_t(target), rlim_max: rlim_t(limit.hard))
         guard setrlimit(resource, &raised) == 0 else { return limit }

@@ -1,7 +1,8 @@
 import Foundation
-import HTTPServer
 import Logging
 import Testing
+
+@testable import HTTPServer
 
 #if canImport(Glibc)
     import Glibc
@@ -37,13 +38,8 @@ private final class IdleConnections: @unchecked Sendable {
 /// Raises the soft limit on open files to at least `count`, within the hard limit, and
 /// returns whether the process may now open that many.
 private func raiseOpenFileLimit(to count: Int) -> Bool {
-    var limit = rlimit()
-    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return false }
-    let wanted = rlim_t(count)
-    guard limit.rlim_cur < wanted else { return true }
-    guard limit.rlim_max >= wanted else { return false }
-    limit.rlim_cur = wanted
-    return setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0
+    let limit = OpenFileLimit.raiseSoftLimit(to: UInt64(count))
+    return (limit?.soft ?? 0) >= UInt64(count)
 }
 
 /// Counts the IPv4 TCP sockets on local port `port` in state CLOSE-WAIT, which are
