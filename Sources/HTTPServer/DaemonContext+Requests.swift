@@ -56,8 +56,8 @@ extension DaemonContext {
         }
         let methodName = method.map { String(cString: $0) } ?? ""
         // NOTE: libmicrohttpd hands over the path percent-decoded, so `%2F` reads as a segment
-        // separator and `%00` ends the path. Routes see the decoded form; decoding segment by
-        // segment would need MHD_OPTION_UNESCAPE_CALLBACK and decoding the query here too.
+        // separator and `%00` ends the path. Decoding segment by segment instead would need
+        // MHD_OPTION_UNESCAPE_CALLBACK, and the query would then have to be decoded here too.
         let path = url.map { String(cString: $0) } ?? "/"
         let fields = readConnectionValues(connection, kind: .HEADER_KIND)
         let context = RequestContext(

@@ -45,9 +45,9 @@ import Testing
             }
         }
 
-        /// The behaviour set once A is killed. Reports are planned when a held-up request is
-        /// answered, so `acceptedLate` keeps them off, or A's accepted messages would get
-        /// theirs and never need the resend the test checks.
+        /// The behaviour set once A is killed. The simulator plans reports when it responds to
+        /// a held-up request, so `acceptedLate` keeps them off. Otherwise A's accepted messages
+        /// would get reports and never need the resend the test checks.
         var resetBehavior: [String: Any] {
             switch self {
             case .neverAccepted: ["behavior": "accept"]
@@ -178,7 +178,7 @@ import Testing
 
     /// Waits until a tenth of the bulk is sent and A holds a batch claimed over 2 s ago, which
     /// only a request that `stall` holds up keeps that long. Once a tenth is sent it sets the
-    /// stall on every sender, again every 3 s until A holds such a batch. It returns early,
+    /// stall on every sender, again every 3 s until A has such a batch. It returns early,
     /// without such a batch, once 80 % is sent or after 60 s.
     private func waitForStalledBatch(
         _ stall: Stall,

@@ -24,7 +24,7 @@ import Testing
 
             let seen = try await scenario.waitForStatus(messageID, "SEEN")
             #expect(seen[string: "status"] == "SEEN")
-            // The simulator posts a report again when the webhook's answer is slow, as Infobip
+            // The simulator posts a report again when the webhook responds slowly, as Infobip
             // does, and a repeat is kept in the history without being applied.
             let history = seen[objects: "history"]
             let applied = history.filter { $0["applied"] as? Bool == true }

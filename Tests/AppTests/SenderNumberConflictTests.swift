@@ -133,7 +133,7 @@ import Testing
     }
 
     /// One request disables the number's sender in one WABA while another sets the number's
-    /// DISABLED sender in a second WABA ACTIVE. Every answer is 200 or 409, never a 500, and
+    /// DISABLED sender in a second WABA ACTIVE. Every response is 200 or 409, never a 500, and
     /// the number never has two live senders.
     @Test func concurrentSwapNeverFails() async throws {
         try await withScenario { scenario in

@@ -142,7 +142,7 @@ extension API {
     }
 
     /// Runs `write` again, three times in all, while it collides with a sender that another
-    /// request disables at the same moment, and answers 409 when the number stays contended.
+    /// request disables at the same moment, and throws a 409 when the number stays contended.
     private func retryingNumberConflicts<Result: Sendable>(
         _ context: RequestContext,
         _ write: () async throws(any Error) -> Result

@@ -320,7 +320,7 @@ struct BulkAcceptor: Sendable {
         index: Int,
         into chunk: inout ItemChunk
     ) throws -> JSONValue? {
-        // A do-catch here crashes the Swift 6.3 compiler's ownership checks; Result does not.
+        // A do-catch here crashes the Swift 6.3 compiler's ownership checks, and Result does not.
         let result = Result { () throws(JSONStreamError) in try parser.readValue() }
         switch result {
         case .success(let value):
